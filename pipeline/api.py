@@ -1,0 +1,181 @@
+"""The library entry points: read -> segment -> match -> normalise, one document at a time.
+
+    >>> from pipeline import extract_file
+    >>> report = extract_file("input/report.md")
+    >>> [p.name for p in report.projects]
+
+`extract_paths` runs a batch and never stops on a bad file: failures come back as
+`ErrorRow`s with the contract's error kinds.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .errors import ReportError
+from .extractors.context import BlockContext
+from .extractors.figures import FigureFinder
+from .extractors.language import detect_language
+from .extractors.metadata import MetadataFinder
+from .extractors.projects import ProjectFinder, count_mentions
+from .extractors.recommendations import RecommendationFinder
+from .extractors.urls import UrlFinder
+from .ids import doc_id as make_doc_id
+from .ids import project_key
+from .model import HEADING, Document, DocumentInfo, ErrorRow, Figure, Project, Recommendation, Report, Url
+from .nlp import build_pipeline
+from .numbers import format_number  # noqa: F401  (re-exported for writers)
+from .readers import SUPPORTED_EXTENSIONS, read_document
+from .rules import load_rules
+from .segment import segment
+
+
+@dataclass
+class BatchResult:
+    reports: list[Report] = field(default_factory=list)
+    errors: list[ErrorRow] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def extract_file(path: str | os.PathLike, source: str | None = None, models_dir: str | None = None) -> Report:
+    """Extract one report. Raises `ReportError` for input that cannot be processed."""
+    doc = read_document(Path(path), source)
+    return extract_document(doc, models_dir=models_dir)
+
+
+def extract_document(doc: Document, models_dir: str | None = None) -> Report:
+    lang = detect_language(doc.text)
+    rules = load_rules(lang, models_dir)
+    nlp = build_pipeline(lang, models_dir or "")
+    seg = segment(doc)
+    nlp_docs = list(nlp.pipe(b.text for b in doc.blocks))
+    url_finder = UrlFinder(rules)
+    ctx = BlockContext(doc=doc, seg=seg, nlp_docs=nlp_docs, urls=[url_finder.find(b) for b in doc.blocks])
+
+    def where(i: int) -> tuple[str | None, int | None]:
+        return seg.block_section[i], doc.blocks[i].page
+
+    # projects
+    finder = ProjectFinder(rules)
+    candidates = finder.find(ctx)
+    groups = finder.merge(candidates)
+    projects: list[Project] = []
+    url_owner: dict[str, str] = {}
+    for g in sorted(groups, key=lambda g: g.first_block):
+        name = min(g.forms, key=lambda f: (len(f), g.forms.index(f)))
+        pid = project_key(name)
+        if any(p.project_id == pid for p in projects):
+            continue
+        section_id, page = where(g.first_block)
+        projects.append(Project(
+            project_id=pid, name=name, description=g.description, url=g.url,
+            mentions=count_mentions(doc.text, g.forms), section_id=section_id, page=page,
+            aliases=[f for f in g.forms if f != name],
+        ))
+    for c in candidates:
+        if c.url:
+            owner = next((p for p in projects if project_key(c.name) in
+                          [project_key(f) for f in [p.name] + p.aliases]), None)
+            if owner:
+                url_owner.setdefault(c.url, owner.project_id)
+
+    # URLs: one row per distinct URL, mentions counted per position
+    urls: list[Url] = []
+    by_url: dict[str, Url] = {}
+    positions: dict[str, set[int]] = {}
+    for i, hits in enumerate(ctx.urls):
+        for hit in hits:
+            key = hit.url
+            positions.setdefault(key, set()).add(doc.blocks[i].char_start + hit.char_start)
+            if key not in by_url:
+                section_id, page = where(i)
+                by_url[key] = Url(url_id=f"u{len(urls) + 1}", url=hit.url, domain=hit.domain,
+                                  project_id=url_owner.get(key), mentions=0, section_id=section_id, page=page)
+                urls.append(by_url[key])
+    for u in urls:
+        u.mentions = len(positions[u.url])
+
+    # figures (headings hold section numbers and titles, not quantities)
+    figure_finder = FigureFinder(rules)
+    figures: list[Figure] = []
+    for i, nd in ctx.docs():
+        if doc.blocks[i].kind == HEADING:
+            continue
+        for hit in figure_finder.find(nd):
+            section_id, page = where(i)
+            figures.append(Figure(
+                figure_id=f"f{len(figures) + 1}", value=hit.value, value_max=hit.value_max, unit=hit.unit,
+                qualifier=hit.qualifier, per=hit.per, text=hit.text, sentence=hit.sentence,
+                section_id=section_id, page=page,
+            ))
+
+    recs: list[Recommendation] = []
+    for hit in RecommendationFinder(rules).find(ctx):
+        section_id, page = where(hit.block_index)
+        recs.append(Recommendation(rec_id=f"r{len(recs) + 1}", text=hit.text, kind=hit.kind,
+                                   section_id=section_id, page=page))
+
+    meta = MetadataFinder(rules).find(doc)
+    stem = Path(doc.source).stem if doc.source else Path(doc.path).stem
+    info = DocumentInfo(
+        doc_id=make_doc_id(stem, doc.sha256), source=doc.source, sha256=doc.sha256, format=doc.format,
+        language=lang, title=meta.title, date_start=meta.date_start, date_end=meta.date_end,
+        author=meta.author, pages=doc.pages,
+    )
+    return Report(document=info, sections=seg.sections, projects=projects, urls=urls, figures=figures,
+                  recommendations=recs, warnings=list(doc.warnings))
+
+
+def discover_inputs(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str]]:
+    """Expand folders (recursively, supported extensions only, hidden files skipped).
+
+    Returns (path, source) pairs: `source` is the path as given for files, and relative
+    to the folder for files found in a folder. Missing paths raise FileNotFoundError.
+    """
+    found: list[tuple[Path, str]] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                if f.is_file() and f.suffix.lower() in SUPPORTED_EXTENSIONS:
+                    found.append((f, rel.as_posix()))
+        elif p.exists():
+            found.append((p, str(given)))
+        else:
+            raise FileNotFoundError(str(given))
+    seen, unique = set(), []
+    for path, source in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((path, source))
+    return unique
+
+
+def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = None, on_file=None) -> BatchResult:
+    """Extract every input; a failing file becomes an ErrorRow and the batch goes on."""
+    result = BatchResult()
+    for path, source in discover_inputs(paths):
+        try:
+            result.reports.append(extract_file(path, source=source, models_dir=models_dir))
+            status = "ok"
+        except ReportError as exc:
+            result.errors.append(ErrorRow(source=source, error=exc.kind, message=exc.message))
+            status = exc.kind
+        except Exception as exc:  # noqa: BLE001 - one broken file never stops a batch
+            result.errors.append(ErrorRow(source=source, error="internal_error",
+                                          message=f"{type(exc).__name__}: {exc}; please report this file"))
+            status = "internal_error"
+        if on_file is not None:
+            on_file(source, status)
+    result.reports.sort(key=lambda r: r.doc_id)
+    result.errors.sort(key=lambda e: e.source)
+    return result

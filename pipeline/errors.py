@@ -1,0 +1,18 @@
+"""Errors that become rows of errors.csv instead of tracebacks."""
+from __future__ import annotations
+
+ERROR_KINDS = (
+    "encrypted", "no_text_layer", "unreadable_pdf", "empty_document", "unreadable_docx",
+    "unsafe_document", "unreadable_text", "unsupported_format", "timeout", "internal_error",
+)
+
+
+class ReportError(Exception):
+    """An input that cannot be processed; `kind` is one of ERROR_KINDS."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        if kind not in ERROR_KINDS:
+            raise ValueError(f"unknown error kind {kind!r}")
+        super().__init__(message)
+        self.kind = kind
+        self.message = message

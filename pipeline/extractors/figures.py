@@ -1,0 +1,222 @@
+"""Figures: quantities stated in the text, in base units with unit, qualifier and rate.
+
+The spaCy components have already merged numbers into tokens (`token._.is_num`) and
+marked qualifiers, currencies, percent words, rates, ranges and non-figures in
+`doc.spans["figure_rules"]`. This module reads those marks around each number and
+decides, with the few rules that patterns cannot express: a year is not a figure
+unless it counts something, a number right after a capitalised word is part of a
+name (`Industry 4.0`), and the unit is the counted noun past any adjectives.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from spacy.tokens import Doc, Token
+
+from ..rules import Rules
+
+
+@dataclass
+class FigureHit:
+    value: Decimal
+    value_max: Decimal | None
+    unit: str | None
+    qualifier: str | None
+    per: str | None
+    text: str
+    sentence: str
+    char_start: int  # offset in the block text
+
+
+class FigureFinder:
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.scales = {k.lower(): Decimal(str(v)) for k, v in rules.get("numbers.scales", {}).items()}
+        self.money_scales = {k.lower(): Decimal(str(v)) for k, v in rules.get("numbers.money_scales", {}).items()}
+        self.joiners = set(rules.words("figures.currency_joiners"))
+        self.of_determiners = set(rules.words("figures.of_determiners"))
+        self.not_units = set(rules.words("figures.not_units"))
+        self.unit_skip = set(rules.words("figures.unit_skip"))
+        self.adj_suffixes = tuple(rules.words("figures.adjective_suffixes"))
+        self.rate_prefixes = set(rules.words("figures.rate_prefixes"))
+        self.qualifier_words = {w.lower() for w in rules.words("figures.qualifiers")}
+        self.label_words = set(rules.words("figures.label_words"))
+        years = rules.get("figures.years", {"min": 1900, "max": 2100})
+        self.year_min, self.year_max = years["min"], years["max"]
+        self.percent_unit = rules.get("figures.percent_unit", "percent")
+
+    def find(self, doc: Doc) -> list[FigureHit]:
+        marks = doc.spans["figure_rules"] if "figure_rules" in doc.spans else []
+        blocked: set[int] = set()
+        ranges: dict[int, int] = {}
+        ends: dict[str, dict[int, object]] = {"QUALIFIER": {}, "CURRENCY": {}}
+        starts: dict[str, dict[int, object]] = {"CURRENCY": {}, "PERCENT": {}, "RATE": {}}
+        for span in marks:
+            if span.label_ == "NOT_FIGURE":
+                blocked.update(t.i for t in span if t._.is_num)
+            elif span.label_ == "RANGE":
+                nums = [t.i for t in span if t._.is_num]
+                if len(nums) >= 2:
+                    ranges.setdefault(nums[0], nums[-1])
+            if span.label_ in ends:
+                ends[span.label_].setdefault(span.end, span)
+            if span.label_ in starts:
+                current = starts[span.label_].get(span.start)
+                if current is None or len(span) > len(current):
+                    starts[span.label_][span.start] = span
+        hits: list[FigureHit] = []
+        consumed: set[int] = set()
+        for tok in doc:
+            if not tok._.is_num or tok.i in consumed or tok.i in blocked:
+                continue
+            hit = self._figure(doc, tok, ranges, ends, starts, consumed)
+            if hit is not None:
+                hits.append(hit)
+        return hits
+
+    def _figure(self, doc, tok: Token, ranges, ends, starts, consumed) -> FigureHit | None:
+        first = tok.i
+        last = ranges.get(tok.i, tok.i)
+        value = tok._.num
+        value_max = doc[last]._.num if last != tok.i else None
+        if value_max is not None and doc[last].i in consumed:
+            value_max, last = None, tok.i
+        nxt = last + 1
+        # scale word after the number (`7 billion`, `3,2 millions`)
+        scale = None
+        if nxt < len(doc) and doc[nxt].lower_ in self.scales:
+            scale = self.scales[doc[nxt].lower_]
+            nxt += 1
+        # money before (`EUR 3.7`, `€125,000`) or after (`euros`, `d'euros`, `M€`)
+        currency = None
+        cur_before = ends["CURRENCY"].get(first)
+        if cur_before is not None:
+            currency = cur_before._.rule["value"]
+            first = cur_before.start
+        money_scale_at = nxt
+        if scale is None and nxt < len(doc) and doc[nxt].lower_ in self.money_scales:
+            after = doc[nxt + 1] if nxt + 1 < len(doc) else None
+            if currency or (after is not None and after.i in starts["CURRENCY"]):
+                scale = self.money_scales[doc[nxt].lower_]
+                nxt += 1
+        cur_at = nxt
+        if cur_at < len(doc) and doc[cur_at].lower_ in self.joiners and cur_at + 1 in starts["CURRENCY"] \
+                and (scale is not None or currency is None):
+            cur_at += 1
+        if currency is None and cur_at in starts["CURRENCY"]:
+            span = starts["CURRENCY"][cur_at]
+            currency = span._.rule["value"]
+            nxt = span.end
+        del money_scale_at
+        if scale is not None:
+            value *= scale
+            if value_max is not None:
+                value_max *= scale
+        percent = None
+        if currency is None and nxt in starts["PERCENT"]:
+            percent = starts["PERCENT"][nxt]
+            nxt = percent.end
+        # qualifier right before (`more than`, `près de`)
+        qualifier = None
+        q = ends["QUALIFIER"].get(first)
+        if q is not None:
+            qualifier = q._.rule["value"]
+            first = q.start
+        elif tok._.num_approx:
+            qualifier = "approx"
+            if first > 0 and doc[first - 1].lower_ in ("une", "a", "un"):
+                first -= 1
+        if self._is_label(doc, first, tok, currency, qualifier):
+            return None
+        unit, unit_end = None, nxt
+        if currency:
+            unit = currency
+        elif percent is not None:
+            unit = self.percent_unit
+        else:
+            unit, unit_end = self._unit(doc, nxt, allow_of=tok._.num_approx or scale is not None)
+        if self._is_year(doc, tok, value, value_max, unit, unit_end, currency, percent):
+            return None
+        if tok._.num_words and not unit:
+            return None  # a written number counts something or is no figure (`one of`)
+        # rate: `people/year`, `per year`, `par an`, `per participant`
+        per, end = None, unit_end if unit else nxt
+        rate = starts["RATE"].get(end)
+        if rate is not None:
+            per, end = rate._.rule["value"], rate.end
+        elif end + 1 < len(doc) and doc[end].lower_ in self.rate_prefixes and doc[end + 1].is_alpha \
+                and doc[end + 1].lower_ not in self.not_units:
+            per, end = doc[end + 1].lower_, end + 2
+        consumed.update(range(first, max(end, last + 1)))
+        span = doc[first:max(end, last + 1, first + 1)]
+        return FigureHit(value=value, value_max=value_max, unit=unit, qualifier=qualifier, per=per,
+                         text=span.text, sentence=tok.sent.text.strip(), char_start=span.start_char)
+
+    def _is_label(self, doc, first: int, tok: Token, currency, qualifier) -> bool:
+        """`Industry 4.0`, `MANUFACTURING 4.0`, `Horizon 2020`: a number naming something."""
+        if first == 0 or currency or qualifier:
+            return False
+        prev = doc[first - 1]
+        if not prev.is_alpha or prev.lower_ in self.not_units or prev.lower_ in self.qualifier_words:
+            return False
+        if prev.lower_ in self.label_words:
+            return True
+        if prev.i == prev.sent.start:
+            return False
+        return prev.is_title or prev.is_upper
+
+    def _is_year(self, doc, tok, value, value_max, unit, unit_end, currency, percent) -> bool:
+        if currency or percent:
+            return False
+
+        def year_like(t: Token) -> bool:
+            v = t._.num
+            return (not t._.num_words and len(t.text) == 4 and t.text.isdigit()
+                    and self.year_min <= v <= self.year_max)
+
+        if not year_like(tok):
+            return False
+        if value_max is not None:
+            return True  # 2019-2020
+        if unit is None:
+            return True
+        unit_tok = doc[unit_end - 1]
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        return unit_tok.text[:1].isupper() or (prev is not None and prev.lower_ in self.not_units)
+
+    def _unit(self, doc: Doc, i: int, allow_of: bool) -> tuple[str | None, int]:
+        """The counted noun from token i: `2,400 registered delegates` -> delegates."""
+        n = len(doc)
+        if i < n and doc[i].lower_ in self.joiners | {"of"}:
+            after = doc[i + 1] if i + 1 < n else None
+            if after is not None and after.lower_ in self.of_determiners:
+                i += 2
+            elif allow_of:
+                i += 1
+        k = i
+        for _ in range(4):
+            if k >= n:
+                return None, i
+            word, end = self._word(doc, k)
+            if word is None or word in self.not_units:
+                return None, i
+            nxt_word = self._word(doc, end)[0] if end < n else None
+            skippable = word in self.unit_skip or (self.adj_suffixes and word.endswith(self.adj_suffixes))
+            if skippable and nxt_word and nxt_word not in self.not_units and not doc[end]._.is_num:
+                k = end
+                continue
+            return word, end
+        return None, i
+
+    @staticmethod
+    def _word(doc: Doc, k: int) -> tuple[str | None, int]:
+        """A word at k, hyphenated compounds joined (`non-EU`, `re-skilling`)."""
+        tok = doc[k]
+        if not tok.is_alpha or tok._.is_num:
+            return None, k
+        end = k + 1
+        while end + 1 < len(doc) and doc[end].text in ("-", "‑") and not doc[end - 1].whitespace_ \
+                and not doc[end].whitespace_ and doc[end + 1].is_alpha:
+            end += 2
+        return doc[k:end].text.lower(), end

@@ -1,0 +1,275 @@
+"""Projects: named projects and initiatives, one row per project per document.
+
+Sources, strongest first: entries of lists or tables introduced as projects
+(`ACRONYM: description <url>`), list items that pair a name with a website, token
+patterns (`the X project`, `Full Name (ACRONYM)` in a sentence about projects,
+`X, funded under ...`) and the gazetteer of known names. Forms of one project
+(acronym and full name, `ECoVEM`/`ECOVEM`) are merged; the name is the shortest form.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..ids import project_key
+from ..model import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block
+from ..rules import Rules
+from .context import BlockContext, words_in
+
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?", re.I)
+_PAREN = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
+
+
+@dataclass
+class Candidate:
+    name: str
+    block_index: int
+    aliases: list[str] = field(default_factory=list)
+    description: str | None = None
+    url: str | None = None
+    strong: bool = False  # from a list/table of projects: trusted without context
+
+
+@dataclass
+class ProjectGroup:
+    forms: list[str]
+    first_block: int
+    description: str | None = None
+    url: str | None = None
+
+
+class ProjectFinder:
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.list_triggers = set(rules.words("projects.list_triggers"))
+        self.context_words = set(rules.words("projects.context_words"))
+        self.separators = rules.words("projects.item_separators")
+        self.determiners = set(rules.words("projects.determiners"))
+        self.generic = set(rules.words("projects.generic_words"))
+        self.not_heads = set(rules.words("projects.not_name_heads"))
+        self.website_labels = sorted(rules.words("projects.website_labels"), key=len, reverse=True)
+        self.not_projects = {project_key(x) for x in rules.words("projects.not_projects")}
+        self.max_words = int(rules.get("projects.max_name_words", 6))
+
+    # -- name checks ---------------------------------------------------------------
+    def clean_name(self, name: str) -> str | None:
+        name = name.strip().strip("*_\"'“”‘’.,;:()[]").strip()
+        words = name.split()
+        while words and words[0].lower() in self.determiners:
+            words = words[1:]
+        name = " ".join(words)
+        if not name or len(words) > self.max_words or not any(c.isalpha() for c in name):
+            return None
+        if all(w.lower().strip(".,") in self.generic for w in words):
+            return None
+        if project_key(name) in self.not_projects or not project_key(name):
+            return None
+        return name
+
+    def _name_like(self, head: str, strong: bool) -> bool:
+        if head.lower().strip() in self.not_heads or _URLISH.fullmatch(head.strip()):
+            return False
+        words = head.split()
+        if not words or len(words) > self.max_words:
+            return False
+        if strong:
+            return True
+        # outside a list of projects, a name shows capitals or digits (`DIHVB`, `3LoE`)
+        return any(c.isupper() for c in head) and not head.rstrip().endswith(".")
+
+    # -- candidates from structure ---------------------------------------------------
+    def split_entry(self, text: str) -> tuple[str, str | None]:
+        """`NAME: description` -> (NAME, description); the earliest separator wins."""
+        best = None
+        for sep in self.separators:
+            at = text.find(sep)
+            if at > 0 and (best is None or at < best[0]):
+                best = (at, sep)
+        if best is None:
+            return text, None
+        at, sep = best
+        return text[:at], text[at + len(sep):]
+
+    def _entry(self, block: Block, index: int, strong: bool, url: str | None) -> Candidate | None:
+        first_line = block.lines[0] if block.lines else block.text
+        head, desc = self.split_entry(first_line)
+        if desc is None:
+            head = _URLISH.sub("", head).strip(" ()[]–-")
+            if len(head.split()) > 4 and not strong:
+                return None
+        if not self._name_like(head, strong):
+            return None
+        aliases: list[str] = []
+        m = _PAREN.match(head.strip())
+        if m:
+            a, b = m.group("a").strip(), m.group("b").strip()
+            # `Full Name (ACRONYM)` or `ACRONYM (Full Name)`: the shorter is the name
+            head, alias = (b, a) if len(b) < len(a) else (a, b)
+            if self.clean_name(alias):
+                aliases.append(self.clean_name(alias))
+        name = self.clean_name(head)
+        if name is None:
+            return None
+        description = None
+        if desc:
+            description = _URLISH.sub("", desc).strip(" ,;:–-()[]") or None
+        return Candidate(name, index, aliases, description, url, strong=strong)
+
+    def _is_project_lead_in(self, text: str) -> bool:
+        return bool(words_in(text, self.list_triggers))
+
+    def find(self, ctx: BlockContext) -> list[Candidate]:
+        cands: list[Candidate] = []
+        blocks = ctx.doc.blocks
+        # lists introduced as projects, and items pairing a name with a website
+        for run in ctx.list_runs():
+            lead = ctx.lead_in(run[0])
+            project_list = lead is not None and self._is_project_lead_in(ctx.last_sentence(lead))
+            if lead is None:
+                headings = ctx.seg.headings_above(ctx.seg.block_section[run[0]])
+                project_list = bool(headings) and self._is_project_lead_in(headings[0])
+            for i in run:
+                urls = ctx.urls[i]
+                if not project_list and not urls:
+                    continue
+                cand = self._entry(blocks[i], i, project_list, urls[0].url if urls else None)
+                if cand:
+                    cands.append(cand)
+        cands.extend(self._tables(ctx))
+        cands.extend(self._patterns(ctx))
+        self._website_lines(ctx, cands)
+        return cands
+
+    def _tables(self, ctx: BlockContext) -> list[Candidate]:
+        cands, header = [], None
+        for i, block in enumerate(ctx.doc.blocks):
+            if block.kind != TABLE_ROW:
+                header = None
+                continue
+            if block.header:
+                header = [c.lower() for c in block.cells]
+                continue
+            if header is None:
+                continue
+            cols = _table_columns(header, self.rules.lang)
+            if cols.get("name") is None and cols.get("acronym") is None:
+                continue
+            cells = block.cells + [""] * (len(header) - len(block.cells))
+            acronym = cells[cols["acronym"]] if cols.get("acronym") is not None else ""
+            full = cells[cols["name"]] if cols.get("name") is not None else ""
+            name = self.clean_name(acronym or full)
+            if not name:
+                continue
+            aliases = [a for a in [self.clean_name(full)] if a and acronym and a != name]
+            urls = ctx.urls[i]
+            description = cells[cols["description"]] if cols.get("description") is not None else None
+            cands.append(Candidate(name, i, aliases, description or (full if acronym else None),
+                                   urls[0].url if urls else None, strong=True))
+        return cands
+
+    def _patterns(self, ctx: BlockContext) -> list[Candidate]:
+        cands = []
+        for i, doc in ctx.docs():
+            for span in doc.spans.get("project_rules", []):
+                rule = span._.rule
+                name = _slice(span, rule.get("name"))
+                alias = _slice(span, rule.get("alias")) if rule.get("alias") else None
+                if rule.get("needs_context"):
+                    sent_words = {t.lower_ for t in span.sent}
+                    if not sent_words & self.context_words:
+                        continue
+                    if alias and project_key(alias)[:1] != project_key(name)[:1]:
+                        continue  # the acronym does not abbreviate the name
+                name = self.clean_name(name) if name else None
+                if not name:
+                    continue
+                alias = self.clean_name(alias) if alias else None
+                urls = [u.url for u in ctx.urls[i] if span.sent.start_char <= u.char_start < span.sent.end_char]
+                cands.append(Candidate(name, i, [alias] if alias else [], None, urls[0] if urls else None))
+            for ent in doc.ents:
+                if ent.label_ == "PROJECT":
+                    cands.append(Candidate(ent.text, i, [], None, None, strong=True))
+        return cands
+
+    def _website_lines(self, ctx: BlockContext, cands: list[Candidate]) -> None:
+        """`Website: www.x.eu` right after a project's block gives its URL."""
+        by_block = {}
+        for c in cands:
+            by_block.setdefault(c.block_index, c)
+        for i, block in enumerate(ctx.doc.blocks):
+            for n, line in enumerate(block.lines):
+                low = line.lower()
+                if not any(low.startswith(label) for label in self.website_labels) or not ctx.urls[i]:
+                    continue
+                target = by_block.get(i) if n > 0 else by_block.get(i - 1)
+                if target is not None and target.url is None:
+                    target.url = _url_in_line(ctx, i, line)
+
+    # -- merge -------------------------------------------------------------------------
+    def merge(self, cands: list[Candidate]) -> list[ProjectGroup]:
+        groups: list[ProjectGroup] = []
+        index: dict[str, int] = {}
+        for c in cands:
+            keys = [project_key(f) for f in [c.name] + c.aliases]
+            hit = next((index[k] for k in keys if k in index), None)
+            if hit is None:
+                groups.append(ProjectGroup(forms=[], first_block=c.block_index))
+                hit = len(groups) - 1
+            g = groups[hit]
+            for form in [c.name] + c.aliases:
+                if form not in g.forms:
+                    g.forms.append(form)
+                index.setdefault(project_key(form), hit)
+            g.first_block = min(g.first_block, c.block_index)
+            g.description = g.description or c.description
+            g.url = g.url or c.url
+        return groups
+
+
+def _slice(span, bounds) -> str | None:
+    if bounds is None:
+        return span.text
+    start, end = bounds
+    part = span[start:end] if end is not None else span[start:]
+    return part.text if len(part) else None
+
+
+def _url_in_line(ctx: BlockContext, i: int, line: str) -> str | None:
+    for hit in ctx.urls[i]:
+        if hit.url.split("://")[-1].rstrip("/").lower() in line.lower():
+            return hit.url
+    return ctx.urls[i][0].url if ctx.urls[i] else None
+
+
+_COLUMN_WORDS = {
+    "acronym": ("acronym", "acronyme", "short name", "sigle", "project", "projet"),
+    "name": ("full name", "name", "title", "nom", "intitulé", "titre", "project name", "nom du projet"),
+    "description": ("description", "focus", "topic", "theme", "thème", "objectif", "aim", "sector", "secteur"),
+}
+
+
+def _table_columns(header: list[str], lang: str) -> dict[str, int | None]:
+    cols: dict[str, int | None] = {"acronym": None, "name": None, "description": None}
+    for j, cell in enumerate(header):
+        for key in ("acronym", "name", "description"):
+            if cols[key] is None and any(w == cell or w in cell.split() or cell.startswith(w) for w in _COLUMN_WORDS[key]):
+                if key == "acronym" and ("name" in cell or "nom" in cell) and "short" not in cell:
+                    continue
+                cols[key] = j
+                break
+    if cols["acronym"] is not None and cols["acronym"] == cols["name"]:
+        cols["name"] = None
+    return cols
+
+
+def count_mentions(text: str, forms: list[str]) -> int:
+    """Occurrences of any written form, longest first, without double counting."""
+    taken: list[tuple[int, int]] = []
+    for form in sorted(set(forms), key=len, reverse=True):
+        for m in re.finditer(r"(?<![\w])" + re.escape(form) + r"(?![\w])", text):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                taken.append(m.span())
+    return max(1, len(taken))
+
+
+__all__ = ["ProjectFinder", "Candidate", "ProjectGroup", "count_mentions", "HEADING", "PARAGRAPH", "LIST_ITEM"]

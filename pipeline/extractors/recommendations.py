@@ -1,0 +1,99 @@
+"""Recommendations: items of lists introduced as recommendations / conclusions / next
+steps (kind `list`), and sentences that call for action (kind `sentence`).
+
+A list counts when the sentence introducing it, or a heading above it, holds a
+trigger word from `recommendations.json` (and the lead-in is not descriptive:
+agenda, participants...). Sentences count when a CALL pattern of
+`recommendation_patterns.jsonl` matches and no NOT_CALL pattern overlaps it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import LIST_ITEM, PARAGRAPH, TABLE_ROW
+from ..rules import Rules
+from .context import BlockContext, words_in
+
+
+@dataclass
+class RecommendationHit:
+    text: str
+    kind: str
+    block_index: int
+
+
+class RecommendationFinder:
+    def __init__(self, rules: Rules) -> None:
+        self.triggers = set(rules.words("recommendations.list_triggers"))
+        self.blockers = set(rules.words("recommendations.list_blockers"))
+        self.leadins = [re.compile(p, re.I) for p in rules.words("recommendations.leadins")]
+        self.split_on = rules.words("recommendations.split_on")
+        self.min_words = int(rules.get("recommendations.min_words", 3))
+
+    def is_recommendation_list(self, ctx: BlockContext, run: list[int]) -> bool:
+        lead = ctx.lead_in(run[0])
+        if lead is not None:
+            sentence = ctx.last_sentence(lead)
+            if words_in(sentence, self.triggers):
+                return True
+            if words_in(sentence, self.blockers):
+                return False
+        headings = ctx.seg.headings_above(ctx.seg.block_section[run[0]])
+        return any(words_in(h, self.triggers) for h in headings[:2])
+
+    def find(self, ctx: BlockContext) -> list[RecommendationHit]:
+        hits: list[RecommendationHit] = []
+        in_list: set[int] = set()
+        for run in ctx.list_runs():
+            if not self.is_recommendation_list(ctx, run):
+                continue
+            for i in run:
+                in_list.add(i)
+                for part in self.split_item(ctx.doc.blocks[i].text):
+                    hits.append(RecommendationHit(part, "list", i))
+        for i, doc in ctx.docs():
+            block = ctx.doc.blocks[i]
+            if i in in_list or block.kind not in (PARAGRAPH, LIST_ITEM, TABLE_ROW):
+                continue
+            calls = [s for s in doc.spans.get("call_rules", []) if s.label_ == "CALL"]
+            vetoes = [s for s in doc.spans.get("call_rules", []) if s.label_ == "NOT_CALL"]
+            calls = [c for c in calls if not any(v.start < c.end and c.start < v.end for v in vetoes)]
+            for sent in doc.sents:
+                if sent.text.rstrip().endswith("?"):
+                    continue
+                if any(sent.start <= c.start < sent.end for c in calls):
+                    text = self.clean_sentence(sent.text)
+                    if len(text.split()) >= self.min_words:
+                        hits.append(RecommendationHit(text, "sentence", i))
+        hits.sort(key=lambda h: h.block_index)
+        seen, unique = set(), []
+        for h in hits:
+            key = re.sub(r"\W+", " ", h.text.casefold()).strip()
+            if key and key not in seen:
+                seen.add(key)
+                unique.append(h)
+        return unique
+
+    def split_item(self, text: str) -> list[str]:
+        """Split at `;` only where every part can stand alone."""
+        text = text.strip().rstrip(";,").strip()
+        if not any(c.isalpha() for c in text):
+            return []
+        for mark in self.split_on:
+            parts = [p.strip() for p in text.split(mark)]
+            parts = [p for p in parts if p]
+            if len(parts) > 1 and all(len(p.split()) >= self.min_words for p in parts):
+                return parts
+        return [text]
+
+    def clean_sentence(self, text: str) -> str:
+        """Drop reporting lead-ins (`It was stressed that`) and a closing aside in brackets."""
+        text = text.strip()
+        for pattern in self.leadins:
+            text = pattern.sub("", text, count=1)
+        trailing = re.search(r"\s*\([^()]*\)\s*[.;:]?\s*$", text)
+        if trailing and trailing.start() > len(text) // 2:
+            text = text[: trailing.start()]
+        text = text.strip().rstrip(";,:").strip()
+        return text

@@ -1,0 +1,122 @@
+"""URLs: schemes, `www.` forms, bare domains checked against the public suffix list,
+link targets, and URLs split over two lines joined again. E-mail addresses are not URLs.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
+
+from publicsuffixlist import PublicSuffixList
+
+from ..model import Block
+from ..rules import Rules
+
+_URL = re.compile(
+    r"(?P<url>(?:https?|ftp)://[^\s<>\"]+"
+    r"|www\d?\.[^\s<>\"]+"
+    r"|(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?:/[^\s<>\"]*)?)",
+    re.I,
+)
+_HOST_LABEL = re.compile(r"^[a-z0-9-]+$")
+# A line-final URL continues on the next line when that line starts with path-like text.
+_CONTINUATION = re.compile(r"^[\w\-./?=&%#~+]*[/.=?&%#_-][\w\-./?=&%#~+]*")
+
+
+@lru_cache(maxsize=1)
+def public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList(only_icann=True)
+
+
+@dataclass
+class UrlHit:
+    url: str
+    domain: str | None
+    char_start: int  # offset in the block text (approximate when a line break was joined)
+    char_end: int
+
+
+class UrlFinder:
+    def __init__(self, rules: Rules) -> None:
+        self.trailing = rules.get("urls.trailing", ".,;:!?)]}>'\"")
+        self.file_extensions = {e.lower() for e in rules.words("urls.file_extensions")}
+
+    def normalise(self, raw: str) -> str | None:
+        """Strip trailing punctuation and markup; lower-case scheme and host; None if not a URL."""
+        url = raw.strip().strip("<>")
+        while url and url[-1] in self.trailing:
+            if url[-1] == ")" and url.count("(") >= url.count(")"):
+                break  # a closing bracket that belongs to the URL (Wikipedia style)
+            url = url[:-1]
+        if not url:
+            return None
+        has_scheme = re.match(r"^[a-z][a-z0-9+.-]*://", url, re.I) is not None
+        try:
+            parts = urlsplit(url if has_scheme else "//" + url)
+        except ValueError:
+            return None
+        host = (parts.hostname or "").lower()
+        if not host or "." not in host:
+            return None
+        if not has_scheme:
+            if not host.startswith("www") and not self._bare_domain_ok(url, host):
+                return None
+            return parts.netloc.lower() + url[len(parts.netloc):]
+        netloc = parts.netloc
+        if "@" in netloc:
+            userinfo, _, hostport = netloc.rpartition("@")
+            netloc = userinfo + "@" + hostport.lower()
+        else:
+            netloc = netloc.lower()
+        return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, parts.fragment))
+
+    def _bare_domain_ok(self, raw: str, host: str) -> bool:
+        labels = host.split(".")
+        if labels[-1] in self.file_extensions or not all(_HOST_LABEL.match(x) for x in labels):
+            return False
+        if raw.split("/")[0] != raw.split("/")[0].lower():
+            return False  # `ASP.NET`, `Node.Js`: names, not domains
+        psl = public_suffixes()
+        return psl.publicsuffix(host) is not None and psl.privatesuffix(host) is not None
+
+    def domain(self, url: str) -> str | None:
+        host = urlsplit(url if "://" in url else "//" + url).hostname or ""
+        host = host.lower()
+        if re.fullmatch(r"[\d.]+", host):
+            return host
+        private = public_suffixes().privatesuffix(host)
+        return private or host or None
+
+    def find(self, block: Block) -> list[UrlHit]:
+        hits: list[UrlHit] = []
+        seen_spans: list[tuple[int, int]] = []
+        pos = 0
+        lines = block.lines or [block.text]
+        for n, line in enumerate(lines):
+            for m in _URL.finditer(line):
+                raw = m.group("url")
+                if m.start() > 0 and line[m.start() - 1] == "@":
+                    continue
+                start = pos + m.start()
+                if m.end() == len(line) and n + 1 < len(lines):
+                    cont = _CONTINUATION.match(lines[n + 1])
+                    if cont and cont.group() and self._continues(raw, cont.group()):
+                        raw += cont.group()
+                url = self.normalise(raw)
+                if url:
+                    hits.append(UrlHit(url, self.domain(url), start, pos + m.end()))
+                    seen_spans.append((start, pos + m.end()))
+            pos += len(line) + 1
+        for link in block.links:
+            url = self.normalise(link.url)
+            if url and re.match(r"^[a-z]+://", url):
+                hits.append(UrlHit(url, self.domain(url), link.char_start - block.char_start,
+                                   link.char_end - block.char_start))
+        hits.sort(key=lambda h: h.char_start)
+        return hits
+
+    @staticmethod
+    def _continues(url: str, nxt: str) -> bool:
+        """`https://example.eu/long/` + `path.html`: joined only when it looks like one URL."""
+        return url.endswith(("/", "-", "_", "=", "?", "&", ".")) or nxt.startswith(("/", "?", "#", "&", "=", "-", "_", "."))

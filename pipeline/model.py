@@ -1,0 +1,165 @@
+"""Typed records that flow through the pipeline.
+
+Readers produce a `Document` (normalised text plus typed blocks); the segmenter adds
+`Section`s; extractors produce `Project`, `Url`, `Figure` and `Recommendation` rows;
+everything for one input is gathered in a `Report`. Writers only ever see these types.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Optional
+
+HEADING = "heading"
+PARAGRAPH = "paragraph"
+LIST_ITEM = "list_item"
+TABLE_ROW = "table_row"
+
+
+@dataclass
+class Link:
+    """A hyperlink whose target is known even if its visible text is not a URL."""
+
+    url: str
+    char_start: int  # offsets into Document.text of the text the link covers
+    char_end: int
+
+
+@dataclass
+class Block:
+    """One unit of reading: a heading, a paragraph, a list item or a table row.
+
+    `text` is normalised (NFC, white space collapsed, no markup); `lines` keeps the
+    hard line breaks of the source so that "NAME: description / more" can be split.
+    Offsets point into `Document.text`, where blocks are joined by blank lines.
+    """
+
+    kind: str
+    text: str
+    level: int = 0  # heading level, 1 = top
+    depth: int = 0  # list nesting, 0 = top
+    page: Optional[int] = None
+    char_start: int = 0
+    char_end: int = 0
+    lines: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    ordered: bool = False  # numbered list item
+    bold: bool = False  # whole block was emphasised in the source
+    cells: list[str] = field(default_factory=list)  # table rows: one entry per cell
+    header: bool = False  # table rows: the table's header row
+
+
+@dataclass
+class Document:
+    """What every reader returns, whatever the file format."""
+
+    source: str
+    path: str
+    format: str
+    sha256: str
+    text: str
+    blocks: list[Block]
+    pages: Optional[int] = None
+    meta: dict[str, str] = field(default_factory=dict)  # front matter / file properties
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    section_id: str
+    parent_id: Optional[str]
+    level: int
+    heading: str
+    page_start: Optional[int]
+    page_end: Optional[int]
+    char_start: int
+    char_end: int
+
+
+@dataclass
+class Project:
+    project_id: str
+    name: str
+    description: Optional[str]
+    url: Optional[str]
+    mentions: int
+    section_id: Optional[str]
+    page: Optional[int]
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Url:
+    url_id: str
+    url: str
+    domain: Optional[str]
+    project_id: Optional[str]
+    mentions: int
+    section_id: Optional[str]
+    page: Optional[int]
+
+
+@dataclass
+class Figure:
+    figure_id: str
+    value: float
+    value_max: Optional[float]
+    unit: Optional[str]
+    qualifier: Optional[str]
+    per: Optional[str]
+    text: str
+    sentence: str
+    section_id: Optional[str]
+    page: Optional[int]
+
+
+@dataclass
+class Recommendation:
+    rec_id: str
+    text: str
+    kind: str  # "list" or "sentence"
+    section_id: Optional[str]
+    page: Optional[int]
+
+
+@dataclass
+class DocumentInfo:
+    """The documents.csv row, less the counts (derived from the Report)."""
+
+    doc_id: str
+    source: str
+    sha256: str
+    format: str
+    language: Optional[str]
+    title: Optional[str]
+    date_start: Optional[str]
+    date_end: Optional[str]
+    author: Optional[str]
+    pages: Optional[int]
+
+
+@dataclass
+class Report:
+    """Everything extracted from one input document."""
+
+    document: DocumentInfo
+    sections: list[Section] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    urls: list[Url] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def doc_id(self) -> str:
+        return self.document.doc_id
+
+
+@dataclass
+class ErrorRow:
+    source: str
+    error: str
+    message: str
+
+
+def field_names(cls) -> list[str]:
+    return [f.name for f in fields(cls)]

@@ -1,0 +1,155 @@
+"""Find and parse numbers in running text, English and French conventions.
+
+This is the part of figure extraction that token patterns cannot express: digit
+grouping (`1,741`, `1 741`, `2.315`), decimal commas (`87,5`), scale letters glued
+to the number (`£2m`, `3.5bn`), and what is a number only in appearance (times,
+numeric dates, phone numbers, dotted versions, ordinals, digits inside names).
+Number words (`eleven`, `quatre`, `une vingtaine`) come from `models/<lang>/numbers.json`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .rules import Rules
+
+_SPACES = "\u00a0\u202f\u2009 "
+# Not numbers, whatever their context: consumed first so their digits never match.
+_NOT_NUMBERS = re.compile(
+    r"\d{1,2}\s?[:hH]\s?\d{2}(?!\d)"  # 10:00, 10h30, 17 h 30
+    r"|\d{4}-\d{1,2}-\d{1,2}"  # 2022-02-03
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?!\d)"  # 03/02/2022, 3.2.2022
+    r"|\+\d[\d ().-]{6,}\d"  # +33 1 23 45 67 89
+    r"|(?<!\d)0\d(?:[ .-]\d{2}){4}(?!\d)"  # 01 23 45 67 89
+    r"|\d+(?:\.\d+){2,}(?!\d)"  # 3.0.1 (unless it is 1.741.000, see below)
+)
+_DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_LITERAL = re.compile(
+    r"(?<![\w.,/])"
+    r"(?P<num>\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+(?:[.,]\d+)?"
+    r"|\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+    r"|\d+(?:[.,]\d+)?)"
+    r"(?P<suffix>[a-zA-Z]{1,3})?"
+    r"(?![\w]|[.,]\d)"
+)
+
+
+@dataclass
+class NumberMatch:
+    start: int
+    end: int
+    value: Decimal
+    approx: bool = False
+    words: bool = False  # written out (`eleven`)
+    scaled: bool = False  # a glued scale letter (`2m`) was applied
+
+
+def parse_number(literal: str, lang: str = "en") -> Decimal | None:
+    """`1,741` -> 1741, `1 741` -> 1741, `87,5` -> 87.5, `2.315` (fr) -> 2315; None if not a number."""
+    s = literal.strip()
+    for sp in _SPACES:
+        if sp in s:
+            groups = s.split(sp)
+            if not all(len(g) == 3 for g in groups[1:-1]) or len(groups[-1].split(",")[0].split(".")[0]) != 3:
+                return None
+            s = s.replace(sp, "")
+    if "," in s and "." in s:
+        # The later mark is the decimal one: 1,741.5 or 1.741,5
+        if s.rfind(",") > s.rfind("."):
+            s = s.replace(".", "").replace(",", ".")
+        else:
+            s = s.replace(",", "")
+    elif "," in s:
+        parts = s.split(",")
+        grouped = len(parts) > 2 or (len(parts[1]) == 3 and parts[0] != "0")
+        s = s.replace(",", "") if grouped else s.replace(",", ".")
+    elif s.count(".") > 1:
+        s = s.replace(".", "")
+    elif "." in s and lang == "fr":
+        whole, frac = s.split(".")
+        if len(frac) == 3 and whole != "0":
+            s = whole + frac
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+def _number_words(rules: Rules) -> tuple[dict[str, Decimal], dict[str, Decimal], re.Pattern | None]:
+    exact = {k.lower(): Decimal(str(v)) for k, v in rules.get("numbers.words", {}).items()}
+    approx = {k.lower(): Decimal(str(v)) for k, v in rules.get("numbers.approximate", {}).items()}
+    names = sorted(set(exact) | set(approx), key=len, reverse=True)
+    if not names:
+        return exact, approx, None
+    alt = "|".join(re.escape(n) for n in names)
+    # `twenty-five`, `vingt-cinq`: two number words joined by a hyphen add up.
+    pattern = re.compile(rf"(?<![\w-])(?P<a>{alt})(?:-(?P<b>{alt}))?(?![\w-])", re.I)
+    return exact, approx, pattern
+
+
+def scan_numbers(text: str, rules: Rules) -> list[NumberMatch]:
+    lang = rules.lang
+    scales = {k: Decimal(str(v)) for k, v in rules.get("numbers.attached_scales", {}).items()}
+    blocked = [m.span() for m in _NOT_NUMBERS.finditer(text) if not _DOT_GROUPED.fullmatch(m.group())]
+
+    def free(a: int, b: int) -> bool:
+        return not any(a < y and x < b for x, y in blocked)
+
+    found: list[NumberMatch] = []
+    for m in _LITERAL.finditer(text):
+        start, end = m.span()
+        if not free(start, end) or (start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha()):
+            continue  # blocked, or the digits of a name like `COVID-19`
+        suffix = m.group("suffix")
+        value = parse_number(m.group("num"), lang)
+        if value is None:
+            # `2019 100 people`: a grouping that is not one; read the parts alone.
+            found.extend(_split_parts(m.group("num"), start, lang))
+            continue
+        scaled = False
+        if suffix:
+            if suffix not in scales:
+                continue  # `5G`, `3D`, `4x`: part of a name or a label
+            value *= scales[suffix]
+            scaled = True
+        found.append(NumberMatch(start, end, value, scaled=scaled))
+    exact, approx, pattern = _number_words(rules)
+    if pattern is not None:
+        for m in pattern.finditer(text):
+            a, b = m.group("a").lower(), (m.group("b") or "").lower()
+            if a in approx and not b:
+                found.append(NumberMatch(m.start(), m.end(), approx[a], approx=True, words=True))
+            elif a in exact and (not b or b in exact):
+                value = exact[a] + (exact[b] if b else 0)
+                found.append(NumberMatch(m.start(), m.end(), value, words=True))
+    found.sort(key=lambda n: n.start)
+    return found
+
+
+def _split_parts(literal: str, offset: int, lang: str) -> list[NumberMatch]:
+    out, pos = [], 0
+    for part in re.split(r"[\u00a0\u202f\u2009 ]", literal):
+        at = literal.index(part, pos)
+        value = parse_number(part, lang)
+        if value is not None:
+            out.append(NumberMatch(offset + at, offset + at + len(part), value))
+        pos = at + len(part)
+    return out
+
+
+def to_number(value: Decimal) -> int | float:
+    """A JSON-ready number: int when integral."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def format_number(value: Decimal | float | int | None) -> str:
+    """Plain decimal notation, `.` as decimal mark, no grouping, no exponent."""
+    if value is None:
+        return ""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    if d == d.to_integral_value():
+        return str(int(d))
+    return format(d.normalize(), "f")

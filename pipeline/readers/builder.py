@@ -1,0 +1,69 @@
+"""Assemble reader output into a `Document`.
+
+Readers call `add()` with the cleaned lines of each block; the builder joins them,
+assigns character offsets into the document text (blocks separated by a blank line)
+and re-bases link offsets. Keeping this in one place is what makes every format
+produce the same model.
+"""
+from __future__ import annotations
+
+from ..model import Block, Document, Link
+
+BLOCK_SEPARATOR = "\n\n"
+
+
+class DocumentBuilder:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._offset = 0
+
+    def add(
+        self,
+        kind: str,
+        lines: list[str],
+        *,
+        level: int = 0,
+        depth: int = 0,
+        page: int | None = None,
+        links: list[tuple[str, int, int]] | None = None,
+        ordered: bool = False,
+        bold: bool = False,
+        cells: list[str] | None = None,
+        header: bool = False,
+    ) -> Block | None:
+        """Add a block. `links` are (url, start, end) offsets into " ".join(lines)."""
+        lines = [line for line in lines if line]
+        if not lines:
+            return None
+        text = " ".join(lines)
+        if self.blocks:
+            self._offset += len(BLOCK_SEPARATOR)
+        start = self._offset
+        block = Block(
+            kind=kind, text=text, level=level, depth=depth, page=page,
+            char_start=start, char_end=start + len(text), lines=lines,
+            links=[Link(url, start + a, start + b) for url, a, b in (links or [])],
+            ordered=ordered, bold=bold, cells=cells or [], header=header,
+        )
+        self._offset = block.char_end
+        self.blocks.append(block)
+        return block
+
+    def extend_last(self, lines: list[str], links: list[tuple[str, int, int]] | None = None) -> None:
+        """Append lines to the last block (a list item continued by another paragraph)."""
+        block = self.blocks[-1]
+        lines = [line for line in lines if line]
+        if not lines:
+            return
+        shift = block.char_end + 1
+        block.lines.extend(lines)
+        block.text = " ".join(block.lines)
+        block.char_end = block.char_start + len(block.text)
+        block.links.extend(Link(url, shift + a, shift + b) for url, a, b in (links or []))
+        self._offset = block.char_end
+
+    def build(self, *, source: str, path: str, fmt: str, sha256: str, pages: int | None = None,
+              meta: dict[str, str] | None = None, warnings: list[str] | None = None) -> Document:
+        text = BLOCK_SEPARATOR.join(b.text for b in self.blocks)
+        return Document(source=source, path=path, format=fmt, sha256=sha256, text=text,
+                        blocks=self.blocks, pages=pages, meta=meta or {}, warnings=warnings or [])
