@@ -88,17 +88,22 @@ def extract_document(doc: Document, models_dir: str | None = None) -> Report:
     urls: list[Url] = []
     by_url: dict[str, Url] = {}
     positions: dict[str, set[int]] = {}
+    owner_by_identity = {UrlFinder.identity(u): pid for u, pid in url_owner.items()}
     for i, hits in enumerate(ctx.urls):
         for hit in hits:
-            key = hit.url
+            key = UrlFinder.identity(hit.url)
             positions.setdefault(key, set()).add(doc.blocks[i].char_start + hit.char_start)
-            if key not in by_url:
+            row = by_url.get(key)
+            if row is None:
                 section_id, page = where(i)
                 by_url[key] = Url(url_id=f"u{len(urls) + 1}", url=hit.url, domain=hit.domain,
-                                  project_id=url_owner.get(key), mentions=0, section_id=section_id, page=page)
+                                  project_id=owner_by_identity.get(key), mentions=0, section_id=section_id,
+                                  page=page)
                 urls.append(by_url[key])
+            elif "://" in hit.url and "://" not in row.url:
+                row.url = hit.url  # `[www.x.eu](https://www.x.eu)`: keep the form with its scheme
     for u in urls:
-        u.mentions = len(positions[u.url])
+        u.mentions = len(positions[UrlFinder.identity(u.url)])
 
     # figures (headings hold section numbers and titles, not quantities)
     figure_finder = FigureFinder(rules)

@@ -51,7 +51,8 @@ def parse_number(literal: str, lang: str = "en") -> Decimal | None:
     for sp in _SPACES:
         if sp in s:
             groups = s.split(sp)
-            if not all(len(g) == 3 for g in groups[1:-1]) or len(groups[-1].split(",")[0].split(".")[0]) != 3:
+            if len(groups[0]) > 3 or not all(len(g) == 3 for g in groups[1:-1]) \
+                    or len(groups[-1].split(",")[0].split(".")[0]) != 3:
                 return None
             s = s.replace(sp, "")
     if "," in s and "." in s:

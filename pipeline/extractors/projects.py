@@ -174,16 +174,19 @@ class ProjectFinder:
                 rule = span._.rule
                 name = _slice(span, rule.get("name"))
                 alias = _slice(span, rule.get("alias")) if rule.get("alias") else None
+                name = self.clean_name(name) if name else None
+                alias = self.clean_name(alias) if alias else None
+                if not name:
+                    continue
                 if rule.get("needs_context"):
                     sent_words = {t.lower_ for t in span.sent}
                     if not sent_words & self.context_words:
                         continue
                     if alias and project_key(alias)[:1] != project_key(name)[:1]:
                         continue  # the acronym does not abbreviate the name
-                name = self.clean_name(name) if name else None
-                if not name:
-                    continue
-                alias = self.clean_name(alias) if alias else None
+                first = span[0]
+                if " " not in name and first.i == span.sent.start and first.is_title and first.text == name:
+                    continue  # `Publish project results ...`: a capitalised verb, not a name
                 urls = [u.url for u in ctx.urls[i] if span.sent.start_char <= u.char_start < span.sent.end_char]
                 cands.append(Candidate(name, i, [alias] if alias else [], None, urls[0] if urls else None))
             for ent in doc.ents:
@@ -269,7 +272,10 @@ def count_mentions(text: str, forms: list[str]) -> int:
         for m in re.finditer(r"(?<![\w])" + re.escape(form) + r"(?![\w])", text):
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 taken.append(m.span())
-    return max(1, len(taken))
+    taken.sort()
+    # `Green Skills Lab (GSL)` is one mention written twice
+    clusters = sum(1 for i, span in enumerate(taken) if i == 0 or span[0] - taken[i - 1][1] > 3)
+    return max(1, clusters)
 
 
 __all__ = ["ProjectFinder", "Candidate", "ProjectGroup", "count_mentions", "HEADING", "PARAGRAPH", "LIST_ITEM"]

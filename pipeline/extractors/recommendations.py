@@ -30,6 +30,7 @@ class RecommendationFinder:
         self.leadins = [re.compile(p, re.I) for p in rules.words("recommendations.leadins")]
         self.split_on = rules.words("recommendations.split_on")
         self.min_words = int(rules.get("recommendations.min_words", 3))
+        self.split_min_item_words = int(rules.get("recommendations.split_min_item_words", 40))
 
     def is_recommendation_list(self, ctx: BlockContext, run: list[int]) -> bool:
         lead = ctx.lead_in(run[0])
@@ -80,6 +81,8 @@ class RecommendationFinder:
         text = text.strip().rstrip(";,").strip()
         if not any(c.isalpha() for c in text):
             return []
+        if len(text.split()) < self.split_min_item_words:
+            return [text]  # a short item is one recommendation, even with a `;` inside
         for mark in self.split_on:
             parts = [p.strip() for p in text.split(mark)]
             parts = [p for p in parts if p]

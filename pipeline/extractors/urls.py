@@ -16,7 +16,7 @@ from ..rules import Rules
 _URL = re.compile(
     r"(?P<url>(?:https?|ftp)://[^\s<>\"]+"
     r"|www\d?\.[^\s<>\"]+"
-    r"|(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?:/[^\s<>\"]*)?)",
+    r"|(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?![\w@-])(?:/[^\s<>\"]*)?)",
     re.I,
 )
 _HOST_LABEL = re.compile(r"^[a-z0-9-]+$")
@@ -80,6 +80,14 @@ class UrlFinder:
         psl = public_suffixes()
         return psl.publicsuffix(host) is not None and psl.privatesuffix(host) is not None
 
+    @staticmethod
+    def identity(url: str) -> str:
+        """What makes two URLs the same address: host without `www.`, path without final `/`."""
+        rest = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.I)
+        host, _, path = rest.partition("/")
+        host = re.sub(r"^www\d?\.", "", host.lower())
+        return (host + "/" + path).rstrip("/")
+
     def domain(self, url: str) -> str | None:
         host = urlsplit(url if "://" in url else "//" + url).hostname or ""
         host = host.lower()
@@ -96,8 +104,8 @@ class UrlFinder:
         for n, line in enumerate(lines):
             for m in _URL.finditer(line):
                 raw = m.group("url")
-                if m.start() > 0 and line[m.start() - 1] == "@":
-                    continue
+                if line[m.start() - 1:m.start()] == "@" or line[m.end():m.end() + 1] == "@":
+                    continue  # part of an e-mail address
                 start = pos + m.start()
                 if m.end() == len(line) and n + 1 < len(lines):
                     cont = _CONTINUATION.match(lines[n + 1])
