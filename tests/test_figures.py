@@ -11,7 +11,8 @@ def test_english_figures(extract_text):
         "# Forum\n\nMore than 500 companies joined; 7 billion euros and EUR 3.7 million were committed, "
         "plus €125,000 and USD 8 million. Some 2,400 registered delegates came from 55 countries "
         "(27 EU + 28 non-EU). Up to 5% of employees, which represents 700000 people/year. "
-        "Between 30 and 40 schools took part, and 6 of these sectors were covered; eleven countries signed.\n")
+        "Between 30 and 40 schools took part, and 6 of these sectors were covered; eleven countries signed "
+        "and 1,260 drone flights were logged.\n")
     assert figs(r) == [
         ("500", "", "companies", "gt", ""),
         ("7000000000", "", "EUR", "", ""),
@@ -27,6 +28,7 @@ def test_english_figures(extract_text):
         ("30", "40", "schools", "", ""),
         ("6", "", "sectors", "", ""),
         ("11", "", "countries", "", ""),
+        ("1260", "", "drone flights", "", ""),
     ]
 
 
@@ -52,7 +54,7 @@ def test_french_figures(extract_text):
         ("6000000", "", "EUR", "", ""),
         ("87.5", "", "percent", "", ""),
         ("20", "", "participants", "approx", ""),
-        ("4", "", "tables", "", ""),
+        ("4", "", "tables rondes", "", ""),
         ("3", "5", "jours", "", ""),
         ("150", "", "stagiaires", "le", "year"),
     ]

@@ -45,6 +45,7 @@ class FigureFinder:
         years = rules.get("figures.years", {"min": 1900, "max": 2100})
         self.year_min, self.year_max = years["min"], years["max"]
         self.percent_unit = rules.get("figures.percent_unit", "percent")
+        self.compound = rules.get("figures.compound_units", "")
 
     def find(self, doc: Doc) -> list[FigureHit]:
         marks = doc.spans["figure_rules"] if "figure_rules" in doc.spans else []
@@ -206,8 +207,22 @@ class FigureFinder:
             if skippable and nxt_word and nxt_word not in self.not_units and not doc[end]._.is_num:
                 k = end
                 continue
-            return word, end
+            return self._compound(doc, word, end)
         return None, i
+
+    def _compound(self, doc: Doc, word: str, end: int) -> tuple[str, int]:
+        """`drone flights` (modifier before a plural head), `tables rondes` (agreeing adjective after)."""
+        if end >= len(doc) or not doc[end].is_lower:
+            return word, end
+        nxt, nxt_end = self._word(doc, end)
+        if nxt is None or nxt in self.not_units or nxt in self.unit_skip:
+            return word, end
+        plural = ("s", "x")
+        if self.compound == "before" and not word.endswith("s") and nxt.endswith("s"):
+            return f"{word} {nxt}", nxt_end
+        if self.compound == "after" and word.endswith(plural) and nxt.endswith(plural):
+            return f"{word} {nxt}", nxt_end
+        return word, end
 
     @staticmethod
     def _word(doc: Doc, k: int) -> tuple[str | None, int]:
