@@ -26,7 +26,6 @@ from .ids import doc_id as make_doc_id
 from .ids import project_key
 from .model import HEADING, Document, DocumentInfo, ErrorRow, Figure, Project, Recommendation, Report, Url
 from .nlp import build_pipeline
-from .numbers import format_number  # noqa: F401  (re-exported for writers)
 from .readers import SUPPORTED_EXTENSIONS, read_document
 from .rules import load_rules
 from .segment import segment

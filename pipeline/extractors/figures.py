@@ -95,7 +95,6 @@ class FigureFinder:
         if cur_before is not None:
             currency = cur_before._.rule["value"]
             first = cur_before.start
-        money_scale_at = nxt
         if scale is None and nxt < len(doc) and doc[nxt].lower_ in self.money_scales:
             after = doc[nxt + 1] if nxt + 1 < len(doc) else None
             if currency or (after is not None and after.i in starts["CURRENCY"]):
@@ -109,7 +108,6 @@ class FigureFinder:
             span = starts["CURRENCY"][cur_at]
             currency = span._.rule["value"]
             nxt = span.end
-        del money_scale_at
         if scale is not None:
             value *= scale
             if value_max is not None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..ids import project_key
-from ..model import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block
+from ..model import TABLE_ROW, Block
 from ..rules import Rules
 from .context import BlockContext, words_in
 
@@ -277,5 +277,3 @@ def count_mentions(text: str, forms: list[str]) -> int:
     clusters = sum(1 for i, span in enumerate(taken) if i == 0 or span[0] - taken[i - 1][1] > 3)
     return max(1, clusters)
 
-
-__all__ = ["ProjectFinder", "Candidate", "ProjectGroup", "count_mentions", "HEADING", "PARAGRAPH", "LIST_ITEM"]
