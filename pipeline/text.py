@@ -80,7 +80,7 @@ def numbered_heading(text: str, max_words: int = 12) -> int:
         # `2022 Highlights` or `12 participants` are not numbered headings.
         if "." not in number and not text[m.start(1) + len(number):].startswith("."):
             return 0
-        return number.count(".") + 1 - (1 if number.endswith(".") else 0)
+        return number.count(".") + 1
     return 1
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from ..model import HEADING, LIST_ITEM, PARAGRAPH, Document
+from ..model import LIST_ITEM, PARAGRAPH, Document
 from ..segment import Segmentation
 
 
@@ -56,6 +56,3 @@ class BlockContext:
             return self.doc.blocks[i].text
         sents = [s.text for s in d.sents if s.text.strip()]
         return sents[-1] if sents else self.doc.blocks[i].text
-
-    def is_heading(self, i: int) -> bool:
-        return self.doc.blocks[i].kind == HEADING

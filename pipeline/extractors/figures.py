@@ -46,6 +46,7 @@ class FigureFinder:
         self.year_min, self.year_max = years["min"], years["max"]
         self.percent_unit = rules.get("figures.percent_unit", "percent")
         self.compound = rules.get("figures.compound_units", "")
+        self.approx_articles = set(rules.words("numbers.approximate_articles"))
 
     def find(self, doc: Doc) -> list[FigureHit]:
         marks = doc.spans["figure_rules"] if "figure_rules" in doc.spans else []
@@ -124,7 +125,7 @@ class FigureFinder:
             first = q.start
         elif tok._.num_approx:
             qualifier = "approx"
-            if first > 0 and doc[first - 1].lower_ in ("une", "a", "un"):
+            if first > 0 and doc[first - 1].lower_ in self.approx_articles:
                 first -= 1
         if self._is_label(doc, first, tok, currency, qualifier):
             return None

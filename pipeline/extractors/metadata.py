@@ -94,6 +94,7 @@ class MetadataFinder:
         labels = _alt(rules.words("metadata.author_labels"))
         self.author_line = re.compile(rf"^(?:{labels})\s*(?P<colon>[:：]|\s-\s)?\s*(?P<rest>.+)$", re.I)
         self.author_stops = rules.words("metadata.author_stops")
+        self.name_particles = set(rules.words("metadata.name_particles"))
 
     def find(self, doc: Document, head_blocks: int = 25) -> Metadata:
         meta = doc.meta
@@ -156,8 +157,7 @@ class MetadataFinder:
         if not words or len(words) > 6 or any(c.isdigit() for c in name):
             return None
         # `By 2030, ...` is a sentence, not a by-line: every word of a name is capitalised
-        if not all(w[:1].isupper() or w.lower() in ("de", "van", "von", "der", "da", "di", "le", "la", "du", "des")
-                   for w in words):
+        if not all(w[:1].isupper() or w.lower() in self.name_particles for w in words):
             return None
         if not colon and len(words) < 2:
             return None

@@ -50,6 +50,7 @@ class ProjectFinder:
         self.website_labels = sorted(rules.words("projects.website_labels"), key=len, reverse=True)
         self.not_projects = {project_key(x) for x in rules.words("projects.not_projects")}
         self.max_words = int(rules.get("projects.max_name_words", 6))
+        self.table_columns = {k: [w.lower() for w in v] for k, v in rules.get("projects.table_columns", {}).items()}
 
     # -- name checks ---------------------------------------------------------------
     def clean_name(self, name: str) -> str | None:
@@ -151,7 +152,7 @@ class ProjectFinder:
                 continue
             if header is None:
                 continue
-            cols = _table_columns(header, self.rules.lang)
+            cols = _table_columns(header, self.table_columns)
             if cols.get("name") is None and cols.get("acronym") is None:
                 continue
             cells = block.cells + [""] * (len(header) - len(block.cells))
@@ -244,24 +245,18 @@ def _url_in_line(ctx: BlockContext, i: int, line: str) -> str | None:
     return ctx.urls[i][0].url if ctx.urls[i] else None
 
 
-_COLUMN_WORDS = {
-    "acronym": ("acronym", "acronyme", "short name", "sigle", "project", "projet"),
-    "name": ("full name", "name", "title", "nom", "intitulé", "titre", "project name", "nom du projet"),
-    "description": ("description", "focus", "topic", "theme", "thème", "objectif", "aim", "sector", "secteur"),
-}
-
-
-def _table_columns(header: list[str], lang: str) -> dict[str, int | None]:
+def _table_columns(header: list[str], words: dict[str, list[str]]) -> dict[str, int | None]:
+    """Which header cell is the acronym, name and description column: the longest phrase wins."""
     cols: dict[str, int | None] = {"acronym": None, "name": None, "description": None}
     for j, cell in enumerate(header):
-        for key in ("acronym", "name", "description"):
-            if cols[key] is None and any(w == cell or w in cell.split() or cell.startswith(w) for w in _COLUMN_WORDS[key]):
-                if key == "acronym" and ("name" in cell or "nom" in cell) and "short" not in cell:
-                    continue
-                cols[key] = j
-                break
-    if cols["acronym"] is not None and cols["acronym"] == cols["name"]:
-        cols["name"] = None
+        best = None
+        for key, phrases in words.items():
+            for phrase in phrases:
+                if phrase == cell or phrase in cell.split() or cell.startswith(phrase):
+                    if best is None or len(phrase) > best[1]:
+                        best = (key, len(phrase))
+        if best and best[0] in cols and cols[best[0]] is None:
+            cols[best[0]] = j
     return cols
 
 

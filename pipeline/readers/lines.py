@@ -37,7 +37,7 @@ def add_paragraph_lines(builder: DocumentBuilder, lines: list[str], *, links=Non
             return
     if len(lines) > 1 and not T.is_bullet_line(lines[0]):
         level = heading_level(lines[0], section_level=section_level)
-        if level and not any(T.is_bullet_line(x) for x in lines[:1]):
+        if level:
             builder.add(HEADING, [lines[0]], level=level, page=page)
             add_paragraph_lines(builder, lines[1:], section_level=section_level, page=page,
                                 indents=indents[1:] if indents else None)

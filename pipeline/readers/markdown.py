@@ -192,9 +192,7 @@ def read_markdown(source_text: str, builder: DocumentBuilder) -> dict[str, str]:
             row.append(T.clean_line(" ".join(inline.lines)))
             i += 1
         elif kind == "tr_close":
-            cells = [c for c in row]
-            text = " | ".join(c for c in cells if c)
-            builder.add(TABLE_ROW, [text], cells=cells, header=row_header)
+            builder.add(TABLE_ROW, [" | ".join(c for c in row if c)], cells=row, header=row_header)
         elif kind == "html_block":
             add_paragraph_lines(builder, [x for x in html_text(tok.content) if x],
                                 section_level=current_heading_level)
