@@ -9,7 +9,11 @@
 """
 from __future__ import annotations
 
+import fnmatch
 import os
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -31,6 +35,9 @@ from .rules import load_rules
 from .segment import segment
 
 
+DEFAULT_TIMEOUT = 120.0
+
+
 @dataclass
 class BatchResult:
     reports: list[Report] = field(default_factory=list)
@@ -41,9 +48,10 @@ class BatchResult:
         return not self.errors
 
 
-def extract_file(path: str | os.PathLike, source: str | None = None, models_dir: str | None = None) -> Report:
+def extract_file(path: str | os.PathLike, source: str | None = None, models_dir: str | None = None,
+                 password: str | None = None) -> Report:
     """Extract one report. Raises `ReportError` for input that cannot be processed."""
-    doc = read_document(Path(path), source)
+    doc = read_document(Path(path), source, password=password, models_dir=models_dir)
     return extract_document(doc, models_dir=models_dir)
 
 
@@ -129,7 +137,7 @@ def extract_document(doc: Document, models_dir: str | None = None) -> Report:
     info = DocumentInfo(
         doc_id=make_doc_id(stem, doc.sha256), source=doc.source, sha256=doc.sha256, format=doc.format,
         language=lang, title=meta.title, date_start=meta.date_start, date_end=meta.date_end,
-        author=meta.author, pages=doc.pages,
+        author=meta.author, pages=doc.pages, warnings="; ".join(doc.warnings) or None,
     )
     return Report(document=info, sections=seg.sections, projects=projects, urls=urls, figures=figures,
                   recommendations=recs, warnings=list(doc.warnings))
@@ -164,16 +172,58 @@ def discover_inputs(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str]
     return unique
 
 
-def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = None, on_file=None) -> BatchResult:
+def password_for(path: Path, source: str, password: str | None, passwords: dict[str, str] | None) -> str | None:
+    """A per-file password (by source path, file name or glob pattern), else the common one."""
+    if passwords:
+        for key in (source, path.name):
+            if key in passwords:
+                return passwords[key]
+        for pattern, value in passwords.items():
+            if fnmatch.fnmatch(source, pattern) or fnmatch.fnmatch(path.name, pattern):
+                return value
+    return password
+
+
+@contextmanager
+def time_limit(seconds: float | None, source: str):
+    """Turn a hang into a `timeout` error (SIGALRM; only where signals can be used)."""
+    usable = seconds and seconds > 0 and hasattr(signal, "setitimer") and \
+        threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise ReportError("timeout", f"{source}: gave up after {seconds:g} s; raise --timeout or check the file")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = None, on_file=None, *,
+                  password: str | None = None, passwords: dict[str, str] | None = None,
+                  timeout: float | None = DEFAULT_TIMEOUT) -> BatchResult:
     """Extract every input; a failing file becomes an ErrorRow and the batch goes on."""
     result = BatchResult()
     for path, source in discover_inputs(paths):
         try:
-            result.reports.append(extract_file(path, source=source, models_dir=models_dir))
+            with time_limit(timeout, source):
+                report = extract_file(path, source=source, models_dir=models_dir,
+                                      password=password_for(path, source, password, passwords))
+            result.reports.append(report)
             status = "ok"
         except ReportError as exc:
             result.errors.append(ErrorRow(source=source, error=exc.kind, message=exc.message))
             status = exc.kind
+        except RecursionError:
+            status = "unreadable_pdf" if path.suffix.lower() == ".pdf" else "internal_error"
+            result.errors.append(ErrorRow(source=source, error=status,
+                                          message=f"{source}: structure nested too deeply to read"))
         except Exception as exc:  # noqa: BLE001 - one broken file never stops a batch
             result.errors.append(ErrorRow(source=source, error="internal_error",
                                           message=f"{type(exc).__name__}: {exc}; please report this file"))

@@ -59,7 +59,8 @@ class Document:
     text: str
     blocks: list[Block]
     pages: Optional[int] = None
-    meta: dict[str, str] = field(default_factory=dict)  # front matter / file properties
+    meta: dict[str, str] = field(default_factory=dict)  # explicit: front matter
+    meta_fallback: dict[str, str] = field(default_factory=dict)  # file properties, <title>: used last
     warnings: list[str] = field(default_factory=list)
 
 
@@ -135,6 +136,7 @@ class DocumentInfo:
     date_end: Optional[str]
     author: Optional[str]
     pages: Optional[int]
+    warnings: Optional[str] = None  # what the reader could not use, "; "-separated
 
 
 @dataclass

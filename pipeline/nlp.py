@@ -201,8 +201,8 @@ def build_pipeline(lang: str, models_dir: str = "") -> Language:
     nlp.add_pipe("report_figure_rules", config=cfg)
     nlp.add_pipe("report_project_rules", config=cfg)
     nlp.add_pipe("report_call_rules", config=cfg)
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     known = load_rules(lang, models_dir or None).patterns.get("known_projects", [])
-    if known:
+    if known:  # an empty EntityRuler only warns on every document
+        ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
         ruler.add_patterns(known)
     return nlp

@@ -39,7 +39,7 @@ TABLES: dict[str, dict] = {
     "documents": {
         "columns": _cols("doc_id source sha256 format language title date_start:date date_end:date author "
                          "pages:integer n_sections:integer n_projects:integer n_urls:integer n_figures:integer "
-                         "n_recommendations:integer"),
+                         "n_recommendations:integer warnings"),
         "key": ["doc_id"],
         "description": "One row per input document.",
     },
@@ -149,8 +149,6 @@ def report_json(report: Report) -> bytes:
     out = {"document": doc}
     for kind in ("sections", "projects", "urls", "figures", "recommendations"):
         out[kind] = [{k: _json_value(v) for k, v in vars(item).items()} for item in getattr(report, kind)]
-    if report.warnings:
-        out["warnings"] = report.warnings
     return (json.dumps(out, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -97,8 +97,8 @@ class MetadataFinder:
         self.name_particles = set(rules.words("metadata.name_particles"))
 
     def find(self, doc: Document, head_blocks: int = 25) -> Metadata:
-        meta = doc.meta
-        title = meta.get("title") or self._title(doc)
+        meta, fallback = doc.meta, doc.meta_fallback
+        title = meta.get("title") or self._title(doc) or fallback.get("title")
         start, end = self._front_matter_dates(meta)
         if not start:
             for block in doc.blocks:
@@ -112,10 +112,11 @@ class MetadataFinder:
                         break
                 if start:
                     break
-        if not start and meta.get("date"):
-            found = self.dates.find(meta["date"])
-            start, end = found if found else (None, None)
-        author = meta.get("author") or self._author(doc, head_blocks)
+        for source in (meta, fallback):
+            if not start and source.get("date"):
+                found = self.dates.find(source["date"])
+                start, end = found if found else (None, None)
+        author = meta.get("author") or self._author(doc, head_blocks) or fallback.get("author")
         return Metadata(title=title, date_start=start, date_end=end, author=author)
 
     def _front_matter_dates(self, meta: dict[str, str]) -> tuple[str | None, str | None]:

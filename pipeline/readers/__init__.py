@@ -11,13 +11,17 @@ from pathlib import Path
 
 from ..errors import ReportError
 from ..model import Document
+from ..rules import DEFAULT_LANGUAGE, load_rules
 from .builder import DocumentBuilder
+from .docx import read_docx
+from .html import read_html
 from .markdown import read_markdown
+from .pdf import read_pdf
 from .plaintext import read_plaintext
 
 TEXT_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".txt": "text"}
-LATER_EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
-SUPPORTED_EXTENSIONS = tuple(sorted({**TEXT_EXTENSIONS, **LATER_EXTENSIONS}))
+OTHER_EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+SUPPORTED_EXTENSIONS = tuple(sorted({**TEXT_EXTENSIONS, **OTHER_EXTENSIONS}))
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 
 
@@ -36,8 +40,8 @@ def detect_format(path: Path, head: bytes) -> str:
         return "html"
     if ext in TEXT_EXTENSIONS:
         return TEXT_EXTENSIONS[ext]
-    if ext in LATER_EXTENSIONS:
-        return LATER_EXTENSIONS[ext]
+    if ext in OTHER_EXTENSIONS:
+        return OTHER_EXTENSIONS[ext]
     raise ReportError("unsupported_format",
                       f"{path.name}: unknown file type {ext or '(no extension)'}; "
                       f"supported: {', '.join(SUPPORTED_EXTENSIONS)}")
@@ -68,7 +72,16 @@ def decode_text(data: bytes, name: str) -> str:
     return str(best)
 
 
-def read_document(path: Path, source: str | None = None) -> Document:
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_document(path: Path, source: str | None = None, *, password: str | None = None,
+                  models_dir: str | None = None) -> Document:
     """Read one file into the document model, or raise ReportError."""
     path = Path(path)
     source = source if source is not None else str(path)
@@ -79,19 +92,33 @@ def read_document(path: Path, source: str | None = None) -> Document:
     except OSError as exc:
         raise ReportError("unreadable_text", f"{source}: cannot open ({exc.strerror})")
     fmt = detect_format(path, head)
-    if fmt in ("pdf", "docx", "html"):
-        raise ReportError("unsupported_format",
-                          f"{source}: {fmt.upper()} reports are not read by this version yet; "
-                          "export the report as Markdown or text")
-    if size > MAX_TEXT_BYTES:
-        raise ReportError("unsafe_document", f"{source}: {size} bytes is more than the "
-                                             f"{MAX_TEXT_BYTES // 2**20} MiB a text report may have")
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    text = decode_text(data, source)
+    if size == 0:
+        raise ReportError("empty_document" if fmt != "pdf" else "unreadable_pdf",
+                          f"{source}: the file is empty (0 bytes)")
+    sha = file_sha256(path)
     builder = DocumentBuilder()
-    meta = read_markdown(text, builder) if fmt == "markdown" else read_plaintext(text, builder)
-    doc = builder.build(source=source, path=str(path), fmt=fmt, sha256=sha, meta=meta)
+    pages, meta, fallback, warnings = None, {}, {}, []
+    if fmt == "pdf":
+        pdf_rules = load_rules(DEFAULT_LANGUAGE, models_dir).get("pdf")
+        pages, fallback, warnings = read_pdf(
+            path, source, builder, password=password,
+            keep_prefixes=set(pdf_rules.get("keep_hyphen_prefixes", [])),
+            maybe_prefixes=set(pdf_rules.get("maybe_hyphen_prefixes", [])))
+    elif fmt == "docx":
+        pages, fallback = read_docx(path, source, builder)
+    else:
+        if size > MAX_TEXT_BYTES:
+            raise ReportError("unsafe_document", f"{source}: {size} bytes is more than the "
+                                                 f"{MAX_TEXT_BYTES // 2**20} MiB a text report may have")
+        text = decode_text(path.read_bytes(), source)
+        if fmt == "html":
+            fallback = read_html(text, builder)
+        elif fmt == "markdown":
+            meta = read_markdown(text, builder)
+        else:
+            meta = read_plaintext(text, builder)
+    doc = builder.build(source=source, path=str(path), fmt=fmt, sha256=sha, pages=pages, meta=meta,
+                        meta_fallback=fallback, warnings=warnings)
     if not doc.blocks:
         raise ReportError("empty_document", f"{source}: no text found")
     return doc

@@ -63,7 +63,9 @@ class DocumentBuilder:
         self._offset = block.char_end
 
     def build(self, *, source: str, path: str, fmt: str, sha256: str, pages: int | None = None,
-              meta: dict[str, str] | None = None, warnings: list[str] | None = None) -> Document:
+              meta: dict[str, str] | None = None, meta_fallback: dict[str, str] | None = None,
+              warnings: list[str] | None = None) -> Document:
         text = BLOCK_SEPARATOR.join(b.text for b in self.blocks)
         return Document(source=source, path=path, format=fmt, sha256=sha256, text=text,
-                        blocks=self.blocks, pages=pages, meta=meta or {}, warnings=warnings or [])
+                        blocks=self.blocks, pages=pages, meta=meta or {}, meta_fallback=meta_fallback or {},
+                        warnings=warnings or [])

@@ -1,0 +1,201 @@
+"""HTML reader on BeautifulSoup (lxml parser).
+
+Headings h1-h6, paragraphs, nested lists, tables row by row, `a href` links
+(absolute http(s) targets only), `<title>` and meta author/date as fallbacks.
+Scripts, styles, navigation, page headers, footers and asides are skipped;
+footnote markers (`<sup>2</sup>`) are dropped so they never glue onto numbers.
+"""
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from .. import text as T
+from ..model import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW
+from .builder import DocumentBuilder
+from .lines import add_paragraph_lines
+
+SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button",
+        "select", "svg", "canvas", "iframe", "object", "head"}
+BLOCKS = {"p", "div", "section", "article", "main", "body", "blockquote", "figure", "figcaption", "pre",
+          "address", "dl", "dt", "dd", "center", "details", "summary", "fieldset", "html"}
+HEADINGS = {f"h{i}": i for i in range(1, 7)}
+_FOOTNOTE = re.compile(r"^[\d\s,*†‡§\[\]]+$")
+
+
+class _Inline:
+    """Text of inline content: lines split by <br>, links as (url, start, end) in the joined text."""
+
+    def __init__(self) -> None:
+        self.lines = [""]
+        self.links: list[tuple[str, str]] = []
+
+    def text(self, s: str) -> None:
+        self.lines[-1] += s
+
+    def result(self) -> tuple[list[str], list[tuple[str, int, int]]]:
+        lines = [T.clean_line(x) for x in self.lines]
+        lines = [x for x in lines if x]
+        joined = " ".join(lines)
+        out, pos = [], 0
+        for url, anchor in self.links:
+            anchor = T.clean_line(anchor)
+            at = joined.find(anchor, pos) if anchor else -1
+            if at < 0:
+                out.append((url, len(joined), len(joined)))
+            else:
+                out.append((url, at, at + len(anchor)))
+                pos = at + len(anchor)
+        return lines, out
+
+
+def _absolute(href: str | None) -> str | None:
+    href = (href or "").strip()
+    return href if re.match(r"^(?:https?|ftp)://", href, re.I) else None
+
+
+class _HtmlReader:
+    def __init__(self, builder: DocumentBuilder) -> None:
+        self.builder = builder
+        self.section_level = 0
+
+    def walk(self, node: Tag, depth: int = -1) -> None:
+        """Emit blocks for block-level elements; gather runs of inline content as paragraphs."""
+        inline = _Inline()
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                inline.text(str(child))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name.lower()
+            if name in SKIP or child.get("hidden") is not None or child.get("aria-hidden") == "true":
+                continue
+            if name in HEADINGS or name in BLOCKS or name in ("ul", "ol", "li", "table", "hr"):
+                self._paragraph(inline)
+                inline = _Inline()
+                self._block(child, name, depth)
+            else:
+                self._inline(child, inline)
+        self._paragraph(inline)
+
+    def _block(self, el: Tag, name: str, depth: int) -> None:
+        if name in HEADINGS:
+            inline = _Inline()
+            self._inline(el, inline)
+            lines, links = inline.result()
+            if lines:
+                self.section_level = HEADINGS[name]
+                self.builder.add(HEADING, [" ".join(lines)], level=HEADINGS[name], links=links)
+        elif name in ("ul", "ol"):
+            for li in el.find_all("li", recursive=False):
+                self._item(li, depth + 1, ordered=(name == "ol"))
+        elif name == "li":
+            self._item(el, depth + 1, ordered=False)
+        elif name == "table":
+            self._table(el)
+        elif name == "hr":
+            return
+        else:
+            self.walk(el, depth)
+
+    def _item(self, li: Tag, depth: int, ordered: bool) -> None:
+        inline = _Inline()
+        nested: list[Tag] = []
+        for child in li.children:
+            if isinstance(child, Tag) and child.name in ("ul", "ol"):
+                nested.append(child)
+            elif isinstance(child, Tag) and child.name in ("p", "div"):
+                self._inline(child, inline)
+                inline.lines.append("")
+            elif isinstance(child, NavigableString) and not isinstance(child, Comment):
+                inline.text(str(child))
+            elif isinstance(child, Tag) and child.name not in SKIP:
+                self._inline(child, inline)
+        lines, links = inline.result()
+        if lines:
+            self.builder.add(LIST_ITEM, lines, depth=max(0, depth), ordered=ordered, links=links)
+        for sub in nested:
+            self._block(sub, sub.name, depth)
+
+    def _table(self, table: Tag) -> None:
+        first = True
+        for tr in table.find_all("tr"):
+            if tr.find_parent("table") is not table:
+                continue
+            cells, links = [], []
+            header = first and (tr.find_parent("thead") is not None or bool(tr.find("th")))
+            for cell in tr.find_all(["td", "th"], recursive=False):
+                inline = _Inline()
+                self._inline(cell, inline)
+                lines, cell_links = inline.result()
+                cells.append(" ".join(lines))
+                links.extend(u for u, _, _ in cell_links)
+            if not any(cells):
+                continue
+            text = " | ".join(c for c in cells if c)
+            located = [(u, text.find(u), text.find(u) + len(u)) if u in text else (u, len(text), len(text))
+                       for u in links]
+            self.builder.add(TABLE_ROW, [text], cells=cells, header=header, links=located)
+            first = False
+
+    def _inline(self, el: Tag, inline: _Inline) -> None:
+        name = el.name.lower()
+        if name in SKIP:
+            return
+        if name == "br":
+            inline.lines.append("")
+            return
+        if name == "sup":
+            content = el.get_text()
+            if _FOOTNOTE.match(content or "") or el.find("a") is not None and content.strip().isdigit():
+                inline.text(" ")  # a footnote marker: keep the number before it apart
+                return
+        if name == "img":
+            return
+        start_link = None
+        if name == "a":
+            start_link = _absolute(el.get("href"))
+        before = "".join(inline.lines)
+        for child in el.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                inline.text(str(child))
+            elif isinstance(child, Tag):
+                if child.name in ("ul", "ol", "table"):
+                    continue
+                self._inline(child, inline)
+        if start_link:
+            anchor = "".join(inline.lines)[len(before):]
+            inline.links.append((start_link, anchor))
+        if name in ("p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"):
+            inline.text(" ")
+
+    def _paragraph(self, inline: _Inline) -> None:
+        lines, links = inline.result()
+        if lines:
+            add_paragraph_lines(self.builder, lines, links=links, section_level=self.section_level)
+
+
+def read_html(text: str, builder: DocumentBuilder) -> dict[str, str]:
+    """Fill `builder` from HTML; returns metadata fallbacks (title, author, date)."""
+    soup = BeautifulSoup(text, "lxml")
+    meta: dict[str, str] = {}
+    if soup.title and soup.title.get_text(strip=True):
+        meta["title"] = T.clean_line(soup.title.get_text())
+    for tag in soup.find_all("meta"):
+        key = (tag.get("name") or tag.get("property") or "").lower()
+        value = T.clean_line(tag.get("content") or "")
+        if not value:
+            continue
+        if key in ("author", "dc.creator", "article:author") and "author" not in meta:
+            meta["author"] = value
+        elif key in ("date", "dc.date", "event:start_date", "article:published_time") and "date" not in meta:
+            meta["date"] = value[:10]
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    _HtmlReader(builder).walk(root)
+    return meta

@@ -1,0 +1,444 @@
+"""Page geometry -> reading order -> blocks, independent of the PDF library.
+
+A PDF engine gives `Word`s with boxes and font facts, page by page. This module
+groups them into rows, finds column gutters (empty vertical strips with text on
+both sides) and reads column by column, keeping full-width rows (titles) in place.
+Across pages it removes running headers and footers and page numbers, then turns
+lines into headings (by relative font size, bold, numbering), paragraphs (by
+vertical gaps), list items (bullet glyphs, numbers, hanging indents) and table rows.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .. import text as T
+from ..model import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW
+from .builder import DocumentBuilder
+from .lines import heading_level
+
+BOLD_MARKS = ("bold", "black", "heavy", "semibold", "demi", "extrabold")
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_CID = re.compile(r"\(cid:\d+\)")
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:page|p\.|pg\.|seite|página|pagina)\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–—)\]]?"
+    r"(?:\s*(?:of|/|sur|de|von)\s*\d{1,4})?$", re.I)
+_BULLET_GLYPHS = "•●▪■◦‣∙·–—-*○□➢►✓"
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+
+
+@dataclass
+class Line:
+    page: int
+    words: list[Word]
+    text: str = ""
+    links: list[tuple[str, int, int]] = field(default_factory=list)
+    cells: list[str] | None = None  # a table row
+    header: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            self.text = " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def size(self) -> float:
+        sizes = Counter()
+        for w in self.words:
+            sizes[round(w.size * 2) / 2] += len(w.text)
+        return sizes.most_common(1)[0][0]
+
+    @property
+    def bold(self) -> bool:
+        chars = sum(len(w.text) for w in self.words)
+        return sum(len(w.text) for w in self.words if w.bold) * 2 > chars
+
+
+def is_bold_font(fontname: str) -> bool:
+    name = (fontname or "").lower()
+    return any(mark in name for mark in BOLD_MARKS)
+
+
+def clean_word(text: str) -> tuple[str, int]:
+    """Ligatures expanded, NFC; returns the text and the number of (cid:N) glyphs removed."""
+    cids = len(_CID.findall(text))
+    text = _CID.sub("", text) if cids else text
+    return T.nfc(text.translate(LIGATURES)).replace(T.SOFT_HYPHEN, ""), cids
+
+
+# -- one page --------------------------------------------------------------------------
+
+def group_rows(words: list[Word]) -> list[list[Word]]:
+    """Words whose vertical centres agree form a row, left to right."""
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
+        centre = (w.top + w.bottom) / 2
+        for row in reversed(rows[-3:]):
+            r = row[0]
+            if abs((r.top + r.bottom) / 2 - centre) <= max(1.5, 0.35 * min(r.size, w.size)):
+                row.append(w)
+                break
+        else:
+            rows.append([w])
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+    rows.sort(key=lambda row: min(w.top for w in row))
+    return rows
+
+
+def find_gutters(rows: list[list[Word]], min_width: float = 5.0) -> list[tuple[float, float]]:
+    """Empty vertical strips with text on both sides in most rows: column gutters."""
+    if len(rows) < 6:
+        return []
+    left = min(w.x0 for row in rows for w in row)
+    right = max(w.x1 for row in rows for w in row)
+    width = right - left
+    if width < 150:
+        return []
+    steps = int(width) + 1
+    cover = [0] * steps
+    for row in rows:
+        seen = bytearray(steps)
+        for w in row:
+            for x in range(max(0, int(w.x0 - left)), min(steps, int(w.x1 - left) + 1)):
+                seen[x] = 1
+        for x in range(steps):
+            cover[x] += seen[x]
+    limit = max(1, int(0.08 * len(rows)))
+    gutters, start = [], None
+    for x in range(steps + 1):
+        empty = x < steps and cover[x] <= limit
+        if empty and start is None:
+            start = x
+        elif not empty and start is not None:
+            a, b = left + start, left + x
+            if b - a >= min_width and left + 0.15 * width < (a + b) / 2 < right - 0.15 * width:
+                gutters.append((a, b))
+            start = None
+    good = []
+    for a, b in gutters:
+        lefts = sum(1 for row in rows if any(w.x1 <= a for w in row))
+        rights = sum(1 for row in rows if any(w.x0 >= b for w in row))
+        if lefts >= 0.3 * len(rows) and rights >= 0.3 * len(rows):
+            good.append((a, b))
+    return sorted(good, key=lambda g: g[1] - g[0], reverse=True)[:2]
+
+
+def read_page(words: list[Word], page: int) -> list[Line]:
+    """Lines of one page in reading order: full-width rows in place, columns one after another."""
+    rows = group_rows(words)
+    gutters = sorted(find_gutters(rows))
+    if not gutters:
+        return [Line(page, row) for row in rows]
+    bounds = [g[0] for g in gutters]
+
+    def column(w: Word) -> int:
+        return sum(1 for b in bounds if (w.x0 + w.x1) / 2 > b)
+
+    def crosses(row: list[Word]) -> bool:
+        # the gutter is where (almost) no row has text: a row with a word in it is full width
+        return any(w.x0 < e and w.x1 > b for w in row for b, e in gutters) or \
+            any(_gap_bridges(row, b, e) for b, e in gutters)
+
+    lines: list[Line] = []
+    band: list[list[Word]] = []
+
+    def flush_band():
+        for c in range(len(bounds) + 1):
+            for row in band:
+                part = [w for w in row if column(w) == c]
+                if part:
+                    lines.append(Line(page, part))
+        band.clear()
+
+    for row in rows:
+        if crosses(row):
+            flush_band()
+            lines.append(Line(page, row))
+        else:
+            band.append(row)
+    flush_band()
+    return lines
+
+
+def _gap_bridges(row: list[Word], a: float, b: float) -> bool:
+    """A title row whose words sit on both sides of the gutter with only a word space between."""
+    for w1, w2 in zip(row, row[1:]):
+        if w1.x1 <= a + 0.5 and w2.x0 >= b - 0.5:
+            return (w2.x0 - w1.x1) < 0.6 * max(w1.size, w2.size)
+    return False
+
+
+def attach_links(lines: list[Line], links: list[tuple[str, float, float, float, float]]) -> None:
+    """Link annotations (url, x0, top, x1, bottom) become offsets into the text they cover."""
+    for url, x0, top, x1, bottom in links:
+        for line in lines:
+            if line.cells is not None or line.bottom < top - 1 or line.top > bottom + 1:
+                continue
+            pos, start, end = 0, None, None
+            for w in line.words:
+                centre = (w.x0 + w.x1) / 2
+                if x0 - 1 <= centre <= x1 + 1:
+                    start = pos if start is None else start
+                    end = pos + len(w.text)
+                pos += len(w.text) + 1
+            if start is not None:
+                line.links.append((url, start, end))
+
+
+# -- across pages ----------------------------------------------------------------------
+
+def strip_running_lines(pages: list[list[Line]], heights: list[float], zone: float = 0.09,
+                        number_zone: float = 0.14) -> int:
+    """Remove running headers/footers (repeated in the top or bottom zone) and page numbers
+    (a bare number in the margin zone, or the first or last line of a page)."""
+    def key(line: Line) -> str:
+        return re.sub(r"\d+", "#", line.text.lower()).strip()
+
+    def in_zone(line: Line, h: float, share: float = zone) -> str | None:
+        if line.bottom <= h * share:
+            return "top"
+        if line.top >= h * (1 - share):
+            return "bottom"
+        return None
+
+    seen: Counter = Counter()
+    for lines, h in zip(pages, heights):
+        keys = {(in_zone(l, h), key(l)) for l in lines if in_zone(l, h)}
+        seen.update(keys)
+    n = len(pages)
+    repeated = {k for k, c in seen.items() if n >= 2 and c >= max(2, 0.5 * n)}
+    removed = 0
+    for lines, h in zip(pages, heights):
+        keep = []
+        body = [l for l in lines if l.cells is None]
+        extremes = {id(min(body, key=lambda l: l.top)), id(max(body, key=lambda l: l.bottom))} if body else set()
+        for line in lines:
+            z = in_zone(line, h)
+            number = _PAGE_NUMBER.match(line.text.strip()) is not None
+            if (z and (z, key(line)) in repeated) or \
+                    (number and (in_zone(line, h, number_zone) or id(line) in extremes)):
+                removed += 1
+                continue
+            keep.append(line)
+        lines[:] = keep
+    return removed
+
+
+def body_size(pages: list[list[Line]]) -> float:
+    sizes: Counter = Counter()
+    for lines in pages:
+        for line in lines:
+            if line.cells is None:
+                sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def vocabulary(pages: list[list[Line]]) -> set[str]:
+    words = set()
+    for lines in pages:
+        for line in lines:
+            words.update(w.lower() for w in re.findall(r"[^\W\d_][\w-]*[^\W\d_]", line.text))
+    return words
+
+
+def join_hyphenated(first: str, second: str, vocab: set[str], keep_prefixes: set[str],
+                    maybe_prefixes: frozenset[str] = frozenset()) -> str | None:
+    """`partner-` + `ships` -> `partnerships`; `re-` + `skilling` -> `re-skilling`; None: not hyphenated.
+
+    The document's own spelling decides first (does `re-skilling` or `reskilling` occur
+    elsewhere?); then a capital after the hyphen (`non-EU`) or a known prefix keeps it.
+    """
+    m = re.search(r"([^\W\d_]+)-$", first)
+    n = re.match(r"([^\W\d_]+)", second)
+    if not m or not n:
+        return None
+    head, tail = m.group(1), n.group(1)
+    joined, hyphenated = (head + tail).lower(), (head + "-" + tail).lower()
+    if hyphenated in vocab and joined not in vocab:
+        return first + second
+    if joined in vocab and hyphenated not in vocab:
+        return first[:-1] + second
+    if tail[0].isupper() or head.lower() in keep_prefixes:
+        return first + second
+    if head.lower() in maybe_prefixes and tail.lower() in vocab and joined not in vocab:
+        return first + second
+    return first[:-1] + second
+
+
+class BlockAssembler:
+    """Lines in reading order -> blocks (headings, paragraphs, list items, table rows)."""
+
+    def __init__(self, pages: list[list[Line]], keep_prefixes: set[str], maybe_prefixes: set[str]) -> None:
+        self.pages = pages
+        self.body = body_size(pages)
+        self.vocab = vocabulary(pages)
+        self.keep_prefixes = keep_prefixes
+        self.maybe_prefixes = frozenset(maybe_prefixes)
+        big = sorted({l.size for ls in pages for l in ls
+                      if l.cells is None and l.size >= self.body * 1.15 and len(l.text.split()) <= 25},
+                     reverse=True)
+        self.heading_sizes = big[:4]
+        gaps = []
+        for lines in pages:
+            for a, b in zip(lines, lines[1:]):
+                if a.cells is None and b.cells is None and abs(a.size - self.body) < 0.6 \
+                        and abs(b.size - self.body) < 0.6 and 0 < b.top - a.top < 3 * self.body:
+                    gaps.append(b.top - a.top)
+        self.leading = statistics.median(gaps) if gaps else self.body * 1.25
+        bullets = sorted({round(l.x0) for ls in pages for l in ls if self._bullet(l.text)})
+        self.bullet_x = bullets
+
+    @staticmethod
+    def _bullet(text: str) -> bool:
+        _, item, _ = T.strip_bullet(text)
+        return item or (text[:1] in _BULLET_GLYPHS and len(text) > 1 and text[1:2] == " ")
+
+    def _size_level(self, line: Line) -> int:
+        if line.size in self.heading_sizes and len(line.text.split()) <= 25:
+            return self.heading_sizes.index(line.size) + 1
+        return 0
+
+    def _depth(self, x0: float) -> int:
+        xs = [x for x in self.bullet_x if x <= round(x0) + 2]
+        level = 0
+        for a, b in zip(xs, xs[1:]):
+            if b - a > 6:
+                level += 1
+        return level
+
+    def assemble(self, builder: DocumentBuilder) -> None:
+        current: list[Line] = []
+        kind = None
+        prev: Line | None = None
+        for lines in self.pages:
+            for line in lines:
+                if line.cells is not None:
+                    self._flush(builder, current, kind)
+                    current, kind = [], None
+                    builder.add(TABLE_ROW, [" | ".join(c for c in line.cells if c)], cells=line.cells,
+                                header=line.header, page=line.page)
+                    prev = None
+                    continue
+                level = self._size_level(line)
+                starts_item = self._bullet(line.text)
+                new_block = (
+                    prev is None or level or self._size_level(prev) or starts_item
+                    or self._gap(prev, line) or prev.bold != line.bold
+                )
+                if level:
+                    if kind == HEADING and current and self._size_level(current[-1]) == level \
+                            and not self._gap(prev, line):
+                        current.append(line)  # a title wrapped over two lines
+                    else:
+                        self._flush(builder, current, kind)
+                        current, kind = [line], HEADING
+                elif new_block and not (kind == LIST_ITEM and self._continues_item(current, line)):
+                    self._flush(builder, current, kind)
+                    current, kind = [line], (LIST_ITEM if starts_item else PARAGRAPH)
+                else:
+                    current.append(line)
+                prev = line
+        self._flush(builder, current, kind)
+
+    def _gap(self, prev: Line, line: Line) -> bool:
+        if prev.page != line.page or line.top < prev.top:
+            # a new column or page: the paragraph goes on only if the sentence does
+            return prev.text.rstrip()[-1:] in ".:;!?" or not line.text[:1].islower()
+        if line.top - prev.top > self.leading * 1.45 + 0.5:
+            return True
+        # an indented first line after a finished sentence starts a paragraph (LaTeX, Word)
+        return line.x0 - prev.x0 > 0.8 * self.body and prev.text.rstrip()[-1:] in ".:!?" \
+            and not self._bullet(prev.text)
+
+    def _continues_item(self, current: list[Line], line: Line) -> bool:
+        if not current or self._bullet(line.text) or line.bold != current[-1].bold:
+            return False
+        first = current[0]
+        indent = first.words[1].x0 if len(first.words) > 1 and first.words[0].text in _BULLET_GLYPHS else first.x0
+        if self._gap(current[-1], line):
+            return False
+        return line.x0 >= indent - 2 or line.x0 > first.x0 + 2
+
+    def _flush(self, builder: DocumentBuilder, lines: list[Line], kind: str | None) -> None:
+        if not lines:
+            return
+        texts, links = self._join(lines)
+        page = lines[0].page
+        if kind == HEADING:
+            builder.add(HEADING, [" ".join(texts)], level=self._size_level(lines[0]), page=page,
+                        links=_shift_links(texts, links))
+            return
+        if kind == LIST_ITEM:
+            first = texts[0]
+            body, _, ordered = T.strip_bullet(first)
+            if body == first and first[:1] in _BULLET_GLYPHS:
+                body = first[1:].lstrip()
+            cut = len(first) - len(body)
+            texts[0] = body
+            links = [(u, i, max(0, a - (cut if i == 0 else 0)), max(0, b - (cut if i == 0 else 0)))
+                     for u, i, a, b in links]
+            builder.add(LIST_ITEM, texts, depth=self._depth(lines[0].x0), ordered=ordered, page=page,
+                        links=_shift_links(texts, links))
+            return
+        bold = all(l.bold for l in lines)
+        if len(texts) == 1:
+            level = heading_level(texts[0], bold=bold and len(texts[0].split()) <= 12,
+                                  section_level=len(self.heading_sizes))
+            if level:
+                builder.add(HEADING, texts, level=level, page=page, links=_shift_links(texts, links))
+                return
+        builder.add(PARAGRAPH, texts, page=page, links=_shift_links(texts, links), bold=bold)
+
+    def _join(self, lines: list[Line]) -> tuple[list[str], list[tuple[str, int, int, int]]]:
+        """Line texts with hyphenated line ends joined; links as (url, line index, start, end)."""
+        texts: list[str] = []
+        links: list[tuple[str, int, int, int]] = []
+        for line in lines:
+            text = line.text
+            if texts:
+                joined = join_hyphenated(texts[-1], text, self.vocab, self.keep_prefixes, self.maybe_prefixes)
+                if joined is not None:
+                    shift = len(joined) - len(text)
+                    texts[-1] = joined
+                    links.extend((u, len(texts) - 1, a + shift, b + shift) for u, a, b in line.links)
+                    continue
+            texts.append(text)
+            links.extend((u, len(texts) - 1, a, b) for u, a, b in line.links)
+        return texts, links
+
+
+def _shift_links(texts: list[str], links) -> list[tuple[str, int, int]]:
+    """(url, line index, start, end) -> offsets into " ".join(texts)."""
+    starts, pos = [], 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    return [(u, starts[i] + a, starts[i] + b) for u, i, a, b in links]

@@ -1,0 +1,248 @@
+"""PDF reader on pdfplumber: one pass per page, pages closed as they go.
+
+Each page is parsed once: words with font size and name, link annotations and
+ruled tables all come from the same cached page objects, then the page is closed
+so memory stays flat in the page count. Geometry and reading order live in
+`layout.py`; this module talks to pdfplumber and turns its failures into the
+contract's error kinds.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from ..errors import ReportError
+from .builder import DocumentBuilder
+from .layout import BlockAssembler, Line, Word, attach_links, clean_word, is_bold_font, read_page, strip_running_lines
+
+OCR_HINT = "run OCR first (for example `ocrmypdf in.pdf out.pdf`) and extract the OCR'd file"
+
+
+def _reason(exc: BaseException) -> str:
+    cause = exc.__cause__ or exc.__context__ or exc
+    if getattr(exc, "args", None) and isinstance(exc.args[0], BaseException):
+        cause = exc.args[0]
+    text = str(cause) or type(cause).__name__
+    return f"{type(cause).__name__}: {text}" if type(cause).__name__ not in text else text
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if "Password" in type(exc).__name__ or "PDFEncryptionError" in type(exc).__name__:
+            return True
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        exc = inner or exc.__cause__ or exc.__context__
+    return False
+
+
+def _tail_ok(path: Path) -> bool:
+    """A complete PDF ends with %%EOF (trailing NULs and white space aside)."""
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 65536))
+        tail = fh.read().rstrip(b"\x00 \t\r\n")
+    return tail.endswith(b"%%EOF") or b"%%EOF" in tail[-2048:]
+
+
+def _pdfium_pages(path: Path, password: str | None) -> tuple[int, int]:
+    """(pages, characters) as PDFium sees them, for files pdfminer reads as empty."""
+    try:
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(str(path), password=password)
+        try:
+            chars = 0
+            for i in range(len(doc)):
+                page = doc[i]
+                textpage = page.get_textpage()
+                chars += len(textpage.get_text_range().strip())
+                textpage.close()
+                page.close()
+            return len(doc), chars
+        finally:
+            doc.close()
+    except Exception:  # noqa: BLE001 - PDFium refusing the file is an answer too
+        return 0, 0
+
+
+def read_pdf(path: Path, source: str, builder: DocumentBuilder, *, password: str | None,
+             keep_prefixes: set[str], maybe_prefixes: set[str]) -> tuple[int, dict[str, str], list[str]]:
+    """Fill `builder`; returns (pages, metadata fallbacks, warnings) or raises ReportError."""
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    warnings: list[str] = []
+    try:
+        try:
+            pdf = pdfplumber.open(str(path), password=password or "")
+        except Exception as exc:  # noqa: BLE001
+            if not (password and _is_password_error(exc)):
+                raise
+            # a password meant for other files: this one may open without any
+            pdf = pdfplumber.open(str(path), password="")
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds
+        if _is_password_error(exc):
+            if password:
+                raise ReportError("encrypted", f"{source}: the password given does not open this PDF")
+            raise ReportError("encrypted", f"{source}: the PDF is password-protected; "
+                                           "give its password with --password (or --passwords FILE)")
+        raise ReportError("unreadable_pdf", f"{source}: the PDF cannot be parsed ({_reason(exc)}); "
+                                            "re-save or repair it (e.g. qpdf, Ghostscript) and retry")
+    with pdf:
+        meta = _metadata(pdf)
+        try:
+            count = len(pdf.pages)
+        except Exception as exc:  # noqa: BLE001
+            raise ReportError("unreadable_pdf", f"{source}: the page tree cannot be read ({_reason(exc)})")
+        if count == 0:
+            _no_pages(path, source, password)
+        pages: list[list[Line]] = []
+        heights: list[float] = []
+        cids = chars = failed = 0
+        link_errors = 0
+        for number in range(1, count + 1):
+            try:
+                page = pdf.pages[number - 1]
+            except Exception as exc:  # noqa: BLE001
+                failed += 1
+                warnings.append(f"page {number}: cannot be read ({_reason(exc)})")
+                continue
+            try:
+                lines, page_cids, page_chars, link_failed = _read_page(page, number)
+            except ReportError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a broken page does not lose the document
+                failed += 1
+                warnings.append(f"page {number}: skipped ({_reason(exc)})")
+                lines, page_cids, page_chars, link_failed = [], 0, 0, False
+            finally:
+                heights.append(float(page.height or 0))
+                page.close()
+            pages.append(lines)
+            cids += page_cids
+            chars += page_chars
+            link_errors += link_failed
+    if failed == count:
+        raise ReportError("unreadable_pdf", f"{source}: no page could be read; {warnings[0] if warnings else ''}")
+    if link_errors:
+        warnings.append(f"link annotations could not be read on {link_errors} page(s); their text was kept")
+    if chars == 0:
+        if cids:
+            raise ReportError("no_text_layer", f"{source}: the text layer is unusable: all {cids} glyphs have "
+                                               f"no Unicode mapping ((cid:N) fonts); {OCR_HINT}")
+        if not _tail_ok(path):
+            raise ReportError("unreadable_pdf", f"{source}: the file is truncated (no %%EOF) and no text "
+                                                "could be read; get a complete copy of the file")
+        raise ReportError("no_text_layer", f"{source}: {count} page(s) but no text layer (a scan or images); "
+                                           f"{OCR_HINT}")
+    if cids:
+        share = cids / (cids + chars)
+        if share > 0.5:
+            raise ReportError("no_text_layer", f"{source}: {share:.0%} of the glyphs have no Unicode mapping "
+                                               f"((cid:N) fonts), so the text is unusable; {OCR_HINT}")
+        warnings.append(f"{cids} glyph(s) without Unicode mapping ((cid:N)) were left out of the text")
+    removed = strip_running_lines(pages, heights)
+    if removed:
+        warnings.append(f"{removed} running header/footer line(s) removed")
+    BlockAssembler(pages, keep_prefixes, maybe_prefixes).assemble(builder)
+    return count, meta, warnings
+
+
+def _no_pages(path: Path, source: str, password: str | None) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise ReportError("unreadable_pdf", f"{source}: not a valid PDF (no %PDF header) and no pages could be read")
+    pages, chars = _pdfium_pages(path, password)
+    if pages and not chars:
+        raise ReportError("no_text_layer", f"{source}: {pages} page(s) but no text layer (a scan or images); "
+                                           f"{OCR_HINT}")
+    if pages:
+        raise ReportError("unreadable_pdf", f"{source}: pdfminer cannot read the page tree although the file "
+                                            f"has {pages} page(s); re-save it (e.g. qpdf) and retry")
+    raise ReportError("empty_document", f"{source}: the PDF has no pages")
+
+
+def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
+    # a gap of 15% of the font size splits words: tight justified lines keep their spaces
+    raw = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False,
+                             x_tolerance_ratio=0.15)
+    tables = []
+    if page.lines or page.rects:
+        try:
+            tables = [t for t in page.find_tables() if len(t.rows) >= 2]
+        except Exception:  # noqa: BLE001 - a table we cannot read stays as text
+            tables = []
+    boxes = [t.bbox for t in tables]
+    words, cids, chars = [], 0, 0
+    for w in raw:
+        text, n = clean_word(w["text"])
+        cids += n
+        if not text.strip():
+            continue
+        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        if any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes):
+            chars += len(text)
+            continue
+        chars += len(text)
+        words.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0),
+                          is_bold_font(w.get("fontname", ""))))
+    lines = read_page(words, number)
+    for table in tables:
+        lines.extend(_table_lines(table, number))
+    lines = _place_tables(lines)
+    link_failed = False
+    try:
+        links = [(h["uri"], h["x0"], h["top"], h["x1"], h["bottom"]) for h in page.hyperlinks if h.get("uri")]
+    except Exception:  # noqa: BLE001 - some real files make hyperlinks raise
+        links, link_failed = [], True
+    attach_links(lines, [(u if isinstance(u, str) else u.decode("latin-1", "replace"), *rest)
+                         for u, *rest in links])
+    return lines, cids, chars, link_failed
+
+
+def _table_lines(table, page: int) -> list[Line]:
+    lines = []
+    try:
+        rows = table.extract()
+    except Exception:  # noqa: BLE001
+        return lines
+    x0, top, x1, bottom = table.bbox
+    height = (bottom - top) / max(1, len(rows))
+    for i, row in enumerate(rows):
+        cells = [re.sub(r"\s+", " ", clean_word(c or "")[0]).strip() for c in row]
+        if not any(cells):
+            continue
+        anchor = Word(" ", x0, x1, top + i * height, top + (i + 1) * height, 0.0)
+        lines.append(Line(page, [anchor], text=" | ".join(c for c in cells if c), cells=cells, header=(i == 0)))
+    return lines
+
+
+def _place_tables(lines: list[Line]) -> list[Line]:
+    """Put each table row before the first text line below it in the same column."""
+    out = [l for l in lines if l.cells is None]
+    for row in sorted((l for l in lines if l.cells is not None), key=lambda l: l.top):
+        at = next((i for i, l in enumerate(out) if l.cells is None and l.top >= row.top
+                   and l.x0 < row.x1 and l.x1 > row.x0), len(out))
+        while at < len(out) and out[at].cells is not None and out[at].top < row.top:
+            at += 1
+        out.insert(at, row)
+    return out
+
+
+def _metadata(pdf) -> dict[str, str]:
+    meta = {}
+    info = getattr(pdf, "metadata", {}) or {}
+    for key in ("Title", "Author"):
+        value = info.get(key)
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        if isinstance(value, str):
+            value = re.sub(r"\s+", " ", value).strip()
+            if value and not re.search(r"\.(docx?|pdf|pptx?|indd|tex)$|^microsoft word|^untitled", value, re.I):
+                meta[key.lower()] = value
+    return meta
