@@ -87,8 +87,13 @@ def is_bold_font(fontname: str) -> bool:
 
 
 def clean_word(text: str) -> tuple[str, int]:
-    """Ligatures expanded, NFC; returns the text and the number of (cid:N) glyphs removed."""
+    """Ligatures expanded, NFC; returns the text and the number of (cid:N) glyphs removed.
+
+    A lone unmapped glyph is most often a bullet drawn from a symbol font: it becomes `•`.
+    """
     cids = len(_CID.findall(text))
+    if cids == 1 and _CID.fullmatch(text):
+        return "•", 1
     text = _CID.sub("", text) if cids else text
     return T.nfc(text.translate(LIGATURES)).replace(T.SOFT_HYPHEN, ""), cids
 

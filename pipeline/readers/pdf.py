@@ -184,6 +184,9 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
         cids += n
         if not text.strip():
             continue
+        if n == 1 and text == "•":  # an unmapped glyph kept as a bullet is not text
+            words.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0)))
+            continue
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
         if any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes):
             chars += len(text)

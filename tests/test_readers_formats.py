@@ -1,0 +1,211 @@
+"""PDF, DOCX and HTML readers on small fixtures built here, one behaviour each."""
+import io
+import zipfile
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from pipeline.errors import ReportError
+from pipeline.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW
+from pipeline.readers import read_document
+
+
+def pdf(path, pages, title=None):
+    """pages: list of [(x, y_from_top, text, size, bold)]; link annotations as ("link", x, y, w, url)."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    if title:
+        c.setTitle(title)
+        c.setAuthor("Ana Lopes")
+    height = A4[1]
+    for items in pages:
+        for item in items:
+            if item[0] == "link":
+                _, x, y, w, url = item
+                c.linkURL(url, (x, height - y - 2, x + w, height - y + 10), relative=0, thickness=0)
+                continue
+            x, y, text, size, bold = item
+            c.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+            c.drawString(x, height - y, text)
+        c.showPage()
+    c.save()
+    return path
+
+
+def body(lines, x=60, y=120, size=10, step=14):
+    return [(x, y + i * step, t, size, False) for i, t in enumerate(lines)]
+
+
+def test_pdf_headings_paragraphs_lists_hyphens_and_running_lines(tmp_path):
+    page = [(60, 40, "Forum report 2024 · running header", 8, False), (60, 80, "Green Skills Forum", 18, True)]
+    page += body(["The forum gathered many partner-", "ships from the region and discussed re-",
+                  "skilling of workers in non-", "EU countries."], y=120)
+    page += [(60, 200, "Key recommendations", 13, True)]
+    page += body(["• Create a regional fund for", "  rural schools", "• Share data openly"], y=230)
+    page += [(280, 810, "Page 1 of 2", 8, False)]
+    page2 = [(60, 40, "Forum report 2024 · running header", 8, False)] + body(["Up-skilling and re-skilling matter."])
+    page2 += [(280, 810, "Page 2 of 2", 8, False)]
+    doc = read_document(pdf(tmp_path / "r.pdf", [page, page2], title="Green Skills Forum"))
+    assert doc.pages == 2
+    kinds = [(b.kind, b.text, b.page) for b in doc.blocks]
+    assert kinds == [
+        (HEADING, "Green Skills Forum", 1),
+        (PARAGRAPH, "The forum gathered many partnerships from the region and discussed re-skilling of workers "
+                    "in non-EU countries.", 1),
+        (HEADING, "Key recommendations", 1),
+        (LIST_ITEM, "Create a regional fund for rural schools", 1),
+        (LIST_ITEM, "Share data openly", 1),
+        (PARAGRAPH, "Up-skilling and re-skilling matter.", 2),
+    ]
+    assert doc.meta_fallback == {"title": "Green Skills Forum", "author": "Ana Lopes"}
+
+
+def test_pdf_two_columns_are_read_one_after_the_other(tmp_path):
+    left = body([f"Left column line {i} of the text" for i in range(12)], x=60, y=150)
+    right = body([f"Right column line {i} goes here" for i in range(12)], x=320, y=150)
+    doc = read_document(pdf(tmp_path / "c.pdf", [[(60, 100, "A Title That Spans Both Columns Of The Page", 16, True)]
+                                                   + left + right]))
+    text = doc.text
+    assert text.startswith("A Title That Spans Both Columns Of The Page")
+    assert text.index("Left column line 11") < text.index("Right column line 0")
+
+
+def test_pdf_link_annotations_attach_to_covered_text(tmp_path):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    x = 60 + stringWidth("The AQUA4ALL project ", "Helvetica", 10)
+    w = stringWidth("website", "Helvetica", 10)
+    items = body(["The AQUA4ALL project website is online now."]) + [("link", x, 120, w, "https://aqua4all.eu/")]
+    doc = read_document(pdf(tmp_path / "l.pdf", [items]))
+    (block,) = doc.blocks
+    (link,) = block.links
+    assert link.url == "https://aqua4all.eu/"
+    assert doc.text[link.char_start:link.char_end] == "website"
+
+
+def test_pdf_without_text_is_no_text_layer(tmp_path):
+    c = canvas.Canvas(str(tmp_path / "scan.pdf"), pagesize=A4, invariant=1)
+    c.rect(50, 50, 300, 300, fill=1)
+    c.showPage()
+    c.save()
+    with pytest.raises(ReportError) as err:
+        read_document(tmp_path / "scan.pdf")
+    assert err.value.kind == "no_text_layer" and "ocrmypdf" in err.value.message
+
+
+def test_pdf_truncated_and_garbage(tmp_path):
+    good = pdf(tmp_path / "g.pdf", [body(["Some text here."])]).read_bytes()
+    (tmp_path / "cut.pdf").write_bytes(good[: len(good) // 3])
+    (tmp_path / "junk.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 100)
+    for name in ("cut.pdf", "junk.pdf"):
+        with pytest.raises(ReportError) as err:
+            read_document(tmp_path / name)
+        assert err.value.kind in ("unreadable_pdf", "empty_document"), (name, err.value.kind)
+
+
+def test_pdf_password(tmp_path):
+    from reportlab.lib import pdfencrypt
+
+    c = canvas.Canvas(str(tmp_path / "p.pdf"), pagesize=A4, invariant=1,
+                      encrypt=pdfencrypt.StandardEncryption("s3cret", canPrint=1))
+    c.drawString(60, 700, "Secret minutes of the board.")
+    c.showPage()
+    c.save()
+    with pytest.raises(ReportError) as err:
+        read_document(tmp_path / "p.pdf")
+    assert err.value.kind == "encrypted" and "--password" in err.value.message
+    assert "Secret minutes" in read_document(tmp_path / "p.pdf", password="s3cret").text
+
+
+def docx_file(path):
+    import docx
+    from docx.enum.text import WD_BREAK
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml.ns import qn
+    from docx.oxml import OxmlElement
+
+    d = docx.Document()
+    d.core_properties.title = "Props Title"
+    d.core_properties.author = "Paul Martin"
+    d.add_heading("Water Forum", level=0)
+    d.add_heading("Projects", level=1)
+    p = d.add_paragraph("More on the ")
+    rid = p.part.relate_to("https://aqua4all.eu/", RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rid)
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "AQUA4ALL site"
+    run.append(t)
+    link.append(run)
+    p._p.append(link)
+    d.add_paragraph("First point", style="List Bullet")
+    d.add_paragraph("Nested point", style="List Bullet 2")
+    d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    table = d.add_table(rows=2, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Acronym", "Website"
+    table.rows[1].cells[0].text, table.rows[1].cells[1].text = "GSL", "www.gsl.eu"
+    d.save(str(path))
+    return path
+
+
+def test_docx_structure(tmp_path):
+    doc = read_document(docx_file(tmp_path / "r.docx"))
+    assert [(b.kind, b.text, b.level, b.depth, b.page) for b in doc.blocks] == [
+        (HEADING, "Water Forum", 1, 0, 1), (HEADING, "Projects", 1, 0, 1),
+        (PARAGRAPH, "More on the AQUA4ALL site", 0, 0, 1),
+        (LIST_ITEM, "First point", 0, 0, 1), (LIST_ITEM, "Nested point", 0, 1, 1),
+        (TABLE_ROW, "Acronym | Website", 0, 0, 2), (TABLE_ROW, "GSL | www.gsl.eu", 0, 0, 2),
+    ]
+    link = doc.blocks[2].links[0]
+    assert link.url == "https://aqua4all.eu/" and doc.text[link.char_start:link.char_end] == "AQUA4ALL site"
+    assert doc.pages == 2 and doc.meta_fallback == {"title": "Props Title", "author": "Paul Martin"}
+    assert doc.blocks[5].cells == ["Acronym", "Website"] and doc.blocks[5].header
+
+
+def _zip(path, entries):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("entries,kind", [
+    (None, "unreadable_docx"),
+    ({"hello.txt": "not word"}, "unreadable_docx"),
+    ({"word/document.xml": b"\x00" * (300 * 1024 * 1024)}, "unsafe_document"),
+    ({"word/document.xml": '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'}, "unsafe_document"),
+])
+def test_bad_docx(tmp_path, entries, kind):
+    path = tmp_path / "bad.docx"
+    if entries is None:
+        path.write_bytes(b"this is not a zip file at all")
+    else:
+        _zip(path, entries)
+    with pytest.raises(ReportError) as err:
+        read_document(path)
+    assert err.value.kind == kind
+
+
+HTML = """<!doctype html><html><head><title>Forum | Example network</title>
+<meta name="author" content="Ana Lopes"><style>.x{width:500px}</style><script>var n = 84;</script></head>
+<body><header><nav><a href="https://example.org/">Home</a> 2025</nav></header>
+<main><h1>Water Forum</h1><p>The Census 2021<sup>2</sup> counted 84 projects; see
+<a href="https://aqua4all.eu/">the site</a>, <a href="#top">top</a> and <a href="mailto:a@b.eu">mail</a>.</p>
+<h2>Next steps</h2><ul><li>Fund schools<ul><li>in rural areas</li></ul></li><li>Share data</li></ul>
+<table><thead><tr><th>Acronym</th><th>Website</th></tr></thead><tbody><tr><td>GSL</td><td>www.gsl.eu</td></tr></tbody></table>
+</main><footer>© 2025 Example · 12 Rue de la Loi</footer></body></html>"""
+
+
+def test_html_structure(tmp_path):
+    (tmp_path / "r.html").write_text(HTML, encoding="utf-8")
+    doc = read_document(tmp_path / "r.html")
+    assert [(b.kind, b.text, b.depth) for b in doc.blocks] == [
+        (HEADING, "Water Forum", 0),
+        (PARAGRAPH, "The Census 2021 counted 84 projects; see the site, top and mail.", 0),
+        (HEADING, "Next steps", 0),
+        (LIST_ITEM, "Fund schools", 0), (LIST_ITEM, "in rural areas", 1), (LIST_ITEM, "Share data", 0),
+        (TABLE_ROW, "Acronym | Website", 0), (TABLE_ROW, "GSL | www.gsl.eu", 0),
+    ]
+    assert [l.url for l in doc.blocks[1].links] == ["https://aqua4all.eu/"]
+    assert doc.meta_fallback["title"] == "Forum | Example network" and doc.meta_fallback["author"] == "Ana Lopes"
