@@ -136,7 +136,7 @@ def find_gutters(rows: list[list[Word]], min_width: float = 5.0) -> list[tuple[f
                 seen[x] = 1
         for x in range(steps):
             cover[x] += seen[x]
-    limit = max(1, int(0.08 * len(rows)))
+    limit = max(2, int(0.15 * len(rows)))  # titles, running lines, overflowing URLs cross it
     gutters, start = [], None
     for x in range(steps + 1):
         empty = x < steps and cover[x] <= limit
@@ -145,7 +145,7 @@ def find_gutters(rows: list[list[Word]], min_width: float = 5.0) -> list[tuple[f
         elif not empty and start is not None:
             a, b = left + start, left + x
             if b - a >= min_width and left + 0.15 * width < (a + b) / 2 < right - 0.15 * width:
-                gutters.append((a, b))
+                gutters.append(_core(cover, start, x, left))
             start = None
     good = []
     for a, b in gutters:
@@ -153,7 +153,28 @@ def find_gutters(rows: list[list[Word]], min_width: float = 5.0) -> list[tuple[f
         rights = sum(1 for row in rows if any(w.x0 >= b for w in row))
         if lefts >= 0.3 * len(rows) and rights >= 0.3 * len(rows):
             good.append((a, b))
-    return sorted(good, key=lambda g: g[1] - g[0], reverse=True)[:2]
+    # widest first; a column must stay wide (a bullet indent is not a gutter)
+    chosen: list[tuple[float, float]] = []
+    for a, b in sorted(good, key=lambda g: g[1] - g[0], reverse=True):
+        edges = [left, right] + [x for g in chosen for x in g]
+        if all(min(abs(a - x), abs(b - x)) >= 0.2 * width for x in edges) and len(chosen) < 2:
+            chosen.append((a, b))
+    return chosen
+
+
+def _core(cover: list[int], start: int, end: int, left: float) -> tuple[float, float]:
+    """The emptiest part of a gutter, leftmost first: long column lines may reach into its left
+    edge, and bullets of the next column stand just right of it."""
+    low = min(cover[start:end]) + 3  # a title or a footer may cross anywhere
+    run = None
+    for x in range(start, end + 1):
+        if x < end and cover[x] <= low:
+            run = x if run is None else run
+        elif run is not None:
+            if x - run >= 3:
+                return left + run, left + x
+            run = None
+    return left + start, left + end
 
 
 def read_page(words: list[Word], page: int) -> list[Line]:
@@ -168,9 +189,13 @@ def read_page(words: list[Word], page: int) -> list[Line]:
         return sum(1 for b in bounds if (w.x0 + w.x1) / 2 > b)
 
     def crosses(row: list[Word]) -> bool:
-        # the gutter is where (almost) no row has text: a row with a word in it is full width
-        return any(w.x0 < e and w.x1 > b for w in row for b, e in gutters) or \
-            any(_gap_bridges(row, b, e) for b, e in gutters)
+        # the gutter is where (almost) no row has text: a row with a word in it is full width,
+        # unless that word overflows from a column into the next one's line (a long URL)
+        if not (any(w.x0 < e and w.x1 > b for w in row for b, e in gutters)
+                or any(_gap_bridges(row, b, e) for b, e in gutters)):
+            return False
+        return all(w2.x0 - w1.x1 > -0.5 and w2.x0 - w1.x1 < 1.5 * max(w1.size, w2.size)
+                   for w1, w2 in zip(row, row[1:]))
 
     lines: list[Line] = []
     band: list[list[Word]] = []
@@ -308,7 +333,7 @@ class BlockAssembler:
         self.keep_prefixes = keep_prefixes
         self.maybe_prefixes = frozenset(maybe_prefixes)
         big = sorted({l.size for ls in pages for l in ls
-                      if l.cells is None and l.size >= self.body * 1.15 and len(l.text.split()) <= 25},
+                      if l.cells is None and l.size >= self.body * 1.1 and len(l.text.split()) <= 25},
                      reverse=True)
         self.heading_sizes = big[:4]
         gaps = []
@@ -365,7 +390,7 @@ class BlockAssembler:
                     else:
                         self._flush(builder, current, kind)
                         current, kind = [line], HEADING
-                elif new_block and not (kind == LIST_ITEM and self._continues_item(current, line)):
+                elif (new_block or kind == LIST_ITEM) and not (kind == LIST_ITEM and self._continues_item(current, line)):
                     self._flush(builder, current, kind)
                     current, kind = [line], (LIST_ITEM if starts_item else PARAGRAPH)
                 else:
@@ -377,7 +402,8 @@ class BlockAssembler:
         if prev.page != line.page or line.top < prev.top:
             # a new column or page: the paragraph goes on only if the sentence does
             return prev.text.rstrip()[-1:] in ".:;!?" or not line.text[:1].islower()
-        if line.top - prev.top > self.leading * 1.45 + 0.5:
+        leading = max(self.leading, self.leading * prev.size / self.body)
+        if line.top - prev.top > leading * 1.3 + 0.5:
             return True
         # an indented first line after a finished sentence starts a paragraph (LaTeX, Word)
         return line.x0 - prev.x0 > 0.8 * self.body and prev.text.rstrip()[-1:] in ".:!?" \
