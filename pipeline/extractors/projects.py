@@ -92,8 +92,12 @@ class ProjectFinder:
         return text[:at], text[at + len(sep):]
 
     def _entry(self, block: Block, index: int, strong: bool, url: str | None) -> Candidate | None:
+        # the name ends at the first separator of the item, even when a PDF wrapped it over lines;
+        # the description is what follows on that line
+        head, desc = self.split_entry(block.text)
         first_line = block.lines[0] if block.lines else block.text
-        head, desc = self.split_entry(first_line)
+        if desc is not None and len(head) < len(first_line):
+            desc = self.split_entry(first_line)[1] or desc
         if desc is None:
             head = _URLISH.sub("", head).strip(" ()[]–-")
             if len(head.split()) > 4 and not strong:
@@ -142,14 +146,21 @@ class ProjectFinder:
         return cands
 
     def _tables(self, ctx: BlockContext) -> list[Candidate]:
-        cands, header = [], None
+        cands, header, last_header = [], None, None
         for i, block in enumerate(ctx.doc.blocks):
             if block.kind != TABLE_ROW:
                 header = None
                 continue
             if block.header:
-                header = [c.lower() for c in block.cells]
-                continue
+                # a table broken by a page or column break: its first row holds data, not a
+                # header, when it has the earlier header's shape and carries a link
+                own = _table_columns([c.lower() for c in block.cells], self.table_columns)
+                continued = last_header is not None and len(block.cells) == len(last_header) \
+                    and bool(ctx.urls[i]) and all(v is None for v in own.values())
+                if not continued:
+                    header = last_header = [c.lower() for c in block.cells]
+                    continue
+                header = last_header
             if header is None:
                 continue
             cols = _table_columns(header, self.table_columns)

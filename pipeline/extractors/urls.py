@@ -9,6 +9,8 @@ from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from publicsuffixlist import PublicSuffixList
+from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
+from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
 
 from ..model import Block
 from ..rules import Rules
@@ -22,6 +24,9 @@ _URL = re.compile(
 _HOST_LABEL = re.compile(r"^[a-z0-9-]+$")
 # A line-final URL continues on the next line when that line starts with path-like text.
 _CONTINUATION = re.compile(r"^[\w\-./?=&%#~+]*[/.=?&%#_-][\w\-./?=&%#~+]*")
+
+
+_STOP_WORDS = frozenset(EN_STOP | FR_STOP)
 
 
 @lru_cache(maxsize=1)
@@ -108,23 +113,39 @@ class UrlFinder:
                     continue  # part of an e-mail address
                 start = pos + m.start()
                 if m.end() == len(line) and n + 1 < len(lines):
-                    cont = _CONTINUATION.match(lines[n + 1])
-                    if cont and cont.group() and self._continues(raw, cont.group()):
-                        raw += cont.group()
+                    raw += self._continuation(raw, lines[n + 1])
                 url = self.normalise(raw)
                 if url:
                     hits.append(UrlHit(url, self.domain(url), start, pos + m.end()))
                     seen_spans.append((start, pos + m.end()))
             pos += len(line) + 1
+        written = [self.identity(h.url) for h in hits]
         for link in block.links:
             url = self.normalise(link.url)
-            if url and re.match(r"^[a-z]+://", url):
-                hits.append(UrlHit(url, self.domain(url), link.char_start - block.char_start,
-                                   link.char_end - block.char_start))
+            if not url or not re.match(r"^[a-z]+://", url):
+                continue
+            key = self.identity(url)
+            if any(w != key and w.startswith(key) for w in written):
+                continue  # a link cut at a line break, where the text gives the whole URL
+            hits.append(UrlHit(url, self.domain(url), link.char_start - block.char_start,
+                               link.char_end - block.char_start))
         hits.sort(key=lambda h: h.char_start)
         return hits
 
     @staticmethod
-    def _continues(url: str, nxt: str) -> bool:
-        """`https://example.eu/long/` + `path.html`: joined only when it looks like one URL."""
-        return url.endswith(("/", "-", "_", "=", "?", "&", ".")) or nxt.startswith(("/", "?", "#", "&", "=", "-", "_", "."))
+    def _continuation(url: str, next_line: str) -> str:
+        """The part of the next line that continues a URL broken at a line end, or "".
+
+        `https://example.eu/long/` + `path.html` or `/more`: path-like text joins. A plain
+        word joins only after a URL that cannot end there (`.../`) and when it is not a
+        common word of the sentence (`https://x.eu/` + `and`, or a capitalised `Sur`).
+        """
+        m = _CONTINUATION.match(next_line)
+        if m and m.group() and (url.endswith(("/", "-", "_", "=", "?", "&", "."))
+                                or m.group().startswith(("/", "?", "#", "&", "=", "-", "_", "."))):
+            return m.group()
+        word = re.match(r"[a-z0-9][a-z0-9-]*", next_line)
+        if word and url.endswith(("/", "-", "_", "=")) and word.group() not in _STOP_WORDS \
+                and len(word.group()) > 2 and next_line[word.end():word.end() + 1] in ("", " ", ".", ",", ";", ")"):
+            return word.group()
+        return ""

@@ -106,14 +106,14 @@ class _DocxReader:
         self.page += breaks_after
 
     def table(self, table) -> None:
-        seen = set()
+        seen: list = []  # cell elements already read: a merged cell repeats across the row
         for i, row in enumerate(table.rows):
             cells, links = [], []
             for cell in row.cells:
-                if id(cell._tc) in seen:
+                if any(cell._tc is tc for tc in seen):
                     cells.append("")
                     continue
-                seen.add(id(cell._tc))
+                seen.append(cell._tc)
                 parts = []
                 for p in cell.paragraphs:
                     lines, plinks, _ = _inline(p)

@@ -104,10 +104,11 @@ def group_rows(words: list[Word]) -> list[list[Word]]:
     """Words whose vertical centres agree form a row, left to right."""
     rows: list[list[Word]] = []
     for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
-        centre = (w.top + w.bottom) / 2
         for row in reversed(rows[-3:]):
             r = row[0]
-            if abs((r.top + r.bottom) / 2 - centre) <= max(1.5, 0.35 * min(r.size, w.size)):
+            overlap = min(r.bottom, w.bottom) - max(r.top, w.top)
+            # most of the shorter box shared: a bullet from a symbol font sits a little higher
+            if overlap >= 0.6 * min(r.bottom - r.top, w.bottom - w.top):
                 row.append(w)
                 break
         else:
@@ -178,7 +179,11 @@ def _core(cover: list[int], start: int, end: int, left: float) -> tuple[float, f
 
 
 def read_page(words: list[Word], page: int) -> list[Line]:
-    """Lines of one page in reading order: full-width rows in place, columns one after another."""
+    """Lines of one page in reading order: full-width rows in place, columns one after another.
+
+    Rows are first grouped across the whole page to find gutters; then the words of each
+    column are grouped again on their own, so a column's lines never mix with its neighbour's.
+    """
     rows = group_rows(words)
     gutters = sorted(find_gutters(rows))
     if not gutters:
@@ -191,39 +196,28 @@ def read_page(words: list[Word], page: int) -> list[Line]:
     def crosses(row: list[Word]) -> bool:
         # the gutter is where (almost) no row has text: a row with a word in it is full width,
         # unless that word overflows from a column into the next one's line (a long URL)
-        if not (any(w.x0 < e and w.x1 > b for w in row for b, e in gutters)
-                or any(_gap_bridges(row, b, e) for b, e in gutters)):
+        def spans(b: float, e: float) -> bool:
+            mid = (b + e) / 2
+            centres = [(w.x0 + w.x1) / 2 for w in row]
+            return any(w.x0 < mid < w.x1 for w in row) or (min(centres) < b and max(centres) > e)
+
+        if not any(spans(b, e) for b, e in gutters):
             return False
-        return all(w2.x0 - w1.x1 > -0.5 and w2.x0 - w1.x1 < 1.5 * max(w1.size, w2.size)
-                   for w1, w2 in zip(row, row[1:]))
+        return all(-0.5 < w2.x0 - w1.x1 < 1.5 * max(w1.size, w2.size) for w1, w2 in zip(row, row[1:]))
 
+    full = [row for row in rows if crosses(row)]
+    in_columns = [w for row in rows if not crosses(row) for w in row]
     lines: list[Line] = []
-    band: list[list[Word]] = []
-
-    def flush_band():
+    edges = [min(w.top for w in row) for row in full] + [float("inf")]
+    above = float("-inf")
+    for i, edge in enumerate(edges):
+        band = [w for w in in_columns if above <= w.top < edge]
         for c in range(len(bounds) + 1):
-            for row in band:
-                part = [w for w in row if column(w) == c]
-                if part:
-                    lines.append(Line(page, part))
-        band.clear()
-
-    for row in rows:
-        if crosses(row):
-            flush_band()
-            lines.append(Line(page, row))
-        else:
-            band.append(row)
-    flush_band()
+            lines.extend(Line(page, r) for r in group_rows([w for w in band if column(w) == c]))
+        if i < len(full):
+            lines.append(Line(page, full[i]))
+            above = edge
     return lines
-
-
-def _gap_bridges(row: list[Word], a: float, b: float) -> bool:
-    """A title row whose words sit on both sides of the gutter with only a word space between."""
-    for w1, w2 in zip(row, row[1:]):
-        if w1.x1 <= a + 0.5 and w2.x0 >= b - 0.5:
-            return (w2.x0 - w1.x1) < 0.6 * max(w1.size, w2.size)
-    return False
 
 
 def attach_links(lines: list[Line], links: list[tuple[str, float, float, float, float]]) -> None:
@@ -373,8 +367,8 @@ class BlockAssembler:
                 if line.cells is not None:
                     self._flush(builder, current, kind)
                     current, kind = [], None
-                    builder.add(TABLE_ROW, [" | ".join(c for c in line.cells if c)], cells=line.cells,
-                                header=line.header, page=line.page)
+                    builder.add(TABLE_ROW, [line.text], cells=line.cells, header=line.header, page=line.page,
+                                links=line.links)
                     prev = None
                     continue
                 level = self._size_level(line)
@@ -412,6 +406,9 @@ class BlockAssembler:
     def _continues_item(self, current: list[Line], line: Line) -> bool:
         if not current or self._bullet(line.text) or line.bold != current[-1].bold:
             return False
+        last = current[-1]
+        if last.page != line.page or line.top < last.top:  # the item goes on in the next column
+            return last.text.rstrip()[-1:] not in ".:;!?" and line.text[:1].islower()
         first = current[0]
         indent = first.words[1].x0 if len(first.words) > 1 and first.words[0].text in _BULLET_GLYPHS else first.x0
         if self._gap(current[-1], line):

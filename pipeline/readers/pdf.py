@@ -194,24 +194,26 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
         chars += len(text)
         words.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0),
                           is_bold_font(w.get("fontname", ""))))
-    lines = read_page(words, number)
-    for table in tables:
-        lines.extend(_table_lines(table, number))
-    lines = _place_tables(lines)
     link_failed = False
     try:
         links = [(h["uri"], h["x0"], h["top"], h["x1"], h["bottom"]) for h in page.hyperlinks if h.get("uri")]
     except Exception:  # noqa: BLE001 - some real files make hyperlinks raise
         links, link_failed = [], True
-    attach_links(lines, [(u if isinstance(u, str) else u.decode("latin-1", "replace"), *rest)
-                         for u, *rest in links])
+    links = [(u if isinstance(u, str) else u.decode("latin-1", "replace"), *rest) for u, *rest in links]
+    lines = read_page(words, number)
+    for table in tables:
+        lines.extend(_table_lines(table, number, links))
+    lines = _place_tables(lines)
+    attach_links(lines, links)
     return lines, cids, chars, link_failed
 
 
-def _table_lines(table, page: int) -> list[Line]:
+def _table_lines(table, page: int, links: list) -> list[Line]:
+    """Rows of a ruled table; link annotations inside a cell point at that cell's text."""
     lines = []
     try:
         rows = table.extract()
+        boxes = [r.cells for r in table.rows]
     except Exception:  # noqa: BLE001
         return lines
     x0, top, x1, bottom = table.bbox
@@ -220,8 +222,18 @@ def _table_lines(table, page: int) -> list[Line]:
         cells = [re.sub(r"\s+", " ", clean_word(c or "")[0]).strip() for c in row]
         if not any(cells):
             continue
+        text = " | ".join(c for c in cells if c)
+        row_links, pos = [], 0
+        for j, cell in enumerate(cells):
+            if not cell:
+                continue
+            box = boxes[i][j] if i < len(boxes) and j < len(boxes[i]) else None
+            for url, lx0, ltop, lx1, lbottom in links:
+                if box and box[0] <= (lx0 + lx1) / 2 <= box[2] and box[1] <= (ltop + lbottom) / 2 <= box[3]:
+                    row_links.append((url, pos, pos + len(cell)))
+            pos += len(cell) + 3
         anchor = Word(" ", x0, x1, top + i * height, top + (i + 1) * height, 0.0)
-        lines.append(Line(page, [anchor], text=" | ".join(c for c in cells if c), cells=cells, header=(i == 0)))
+        lines.append(Line(page, [anchor], text=text, cells=cells, header=(i == 0), links=row_links))
     return lines
 
 
