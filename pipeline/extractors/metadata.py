@@ -55,10 +55,14 @@ class DateFinder:
             return None
         return int(value) if value.isdigit() else self.months.get(value.lower().rstrip("."))
 
-    def find(self, text: str) -> tuple[str, str] | None:
+    def find(self, text: str, skip=None) -> tuple[str, str] | None:
+        """The first date or date range in `text` (a line, or a block whose lines a PDF may have
+        wrapped); `skip(text, start)` can rule a match out, e.g. a publication date."""
         best = None
         for pattern in self.patterns:
             for m in pattern.finditer(text):
+                if skip is not None and skip(text, m.start()):
+                    continue
                 found = self._dates(m)
                 if found and (best is None or m.start() < best[0]):
                     best = (m.start(), found)
@@ -102,15 +106,9 @@ class MetadataFinder:
         start, end = self._front_matter_dates(meta)
         if not start:
             for block in doc.blocks:
-                for line in block.lines:
-                    low = line.lower()
-                    if any(w in low for w in self.publication):
-                        continue
-                    found = self.dates.find(line)
-                    if found:
-                        start, end = found
-                        break
-                if start:
+                found = self.dates.find(block.text, skip=self._published)
+                if found:
+                    start, end = found
                     break
         for source in (meta, fallback):
             if not start and source.get("date"):
@@ -118,6 +116,12 @@ class MetadataFinder:
                 start, end = found if found else (None, None)
         author = meta.get("author") or self._author(doc, head_blocks) or fallback.get("author")
         return Metadata(title=title, date_start=start, date_end=end, author=author)
+
+    def _published(self, text: str, start: int) -> bool:
+        """A publication word in the same sentence, just before the date."""
+        before = text[max(0, start - 60):start].lower()
+        before = re.split(r"[.;!?]\s", before)[-1]
+        return any(w in before for w in self.publication)
 
     def _front_matter_dates(self, meta: dict[str, str]) -> tuple[str | None, str | None]:
         for a, b in (("date_start", "date_end"), ("start_date", "end_date"), ("event_date", "event_date_end")):

@@ -152,7 +152,8 @@ def find_gutters(rows: list[list[Word]], min_width: float = 5.0) -> list[tuple[f
     for a, b in gutters:
         lefts = sum(1 for row in rows if any(w.x1 <= a for w in row))
         rights = sum(1 for row in rows if any(w.x0 >= b for w in row))
-        if lefts >= 0.3 * len(rows) and rights >= 0.3 * len(rows):
+        # the last page of a two-column text often has a short second column
+        if min(lefts, rights) >= max(4, 0.12 * len(rows)):
             good.append((a, b))
     # widest first; a column must stay wide (a bullet indent is not a gutter)
     chosen: list[tuple[float, float]] = []
