@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import ReportError
-from .extractors.context import BlockContext
+from .extractors.context import BlockAnalysis, BlockContext
 from .extractors.figures import FigureFinder
 from .extractors.language import detect_language
 from .extractors.metadata import MetadataFinder
@@ -31,7 +31,7 @@ from .ids import project_key
 from .model import HEADING, Document, DocumentInfo, ErrorRow, Figure, Project, Recommendation, Report, Url
 from .nlp import build_pipeline
 from .readers import SUPPORTED_EXTENSIONS, read_document
-from .rules import load_rules
+from .rules import LANGUAGES, load_rules
 from .segment import segment
 
 
@@ -60,15 +60,25 @@ def extract_document(doc: Document, models_dir: str | None = None) -> Report:
     rules = load_rules(lang, models_dir)
     nlp = build_pipeline(lang, models_dir or "")
     seg = segment(doc)
-    nlp_docs = list(nlp.pipe(b.text for b in doc.blocks))
+    figure_finder = FigureFinder(rules)
+    finder = ProjectFinder(rules)
+    rec_finder = RecommendationFinder(rules)
+    analyses = []
+    for block, nd in zip(doc.blocks, nlp.pipe((b.text for b in doc.blocks), batch_size=64)):
+        analyses.append(BlockAnalysis(
+            sentences=[(s.start_char, s.end_char) for s in nd.sents],
+            # headings hold section numbers and titles, not quantities or calls to action
+            figures=figure_finder.find(nd) if block.kind != HEADING else [],
+            projects=finder.match(nd),
+            calls=rec_finder.calls(nd) if block.kind != HEADING else [],
+        ))
     url_finder = UrlFinder(rules)
-    ctx = BlockContext(doc=doc, seg=seg, nlp_docs=nlp_docs, urls=[url_finder.find(b) for b in doc.blocks])
+    ctx = BlockContext(doc=doc, seg=seg, analyses=analyses, urls=[url_finder.find(b) for b in doc.blocks])
 
     def where(i: int) -> tuple[str | None, int | None]:
         return seg.block_section[i], doc.blocks[i].page
 
     # projects
-    finder = ProjectFinder(rules)
     candidates = finder.find(ctx)
     groups = finder.merge(candidates)
     projects: list[Project] = []
@@ -112,13 +122,9 @@ def extract_document(doc: Document, models_dir: str | None = None) -> Report:
     for u in urls:
         u.mentions = len(positions[UrlFinder.identity(u.url)])
 
-    # figures (headings hold section numbers and titles, not quantities)
-    figure_finder = FigureFinder(rules)
     figures: list[Figure] = []
-    for i, nd in ctx.docs():
-        if doc.blocks[i].kind == HEADING:
-            continue
-        for hit in figure_finder.find(nd):
+    for i, analysis in enumerate(analyses):
+        for hit in analysis.figures:
             section_id, page = where(i)
             figures.append(Figure(
                 figure_id=f"f{len(figures) + 1}", value=hit.value, value_max=hit.value_max, unit=hit.unit,
@@ -127,7 +133,7 @@ def extract_document(doc: Document, models_dir: str | None = None) -> Report:
             ))
 
     recs: list[Recommendation] = []
-    for hit in RecommendationFinder(rules).find(ctx):
+    for hit in rec_finder.find(ctx):
         section_id, page = where(hit.block_index)
         recs.append(Recommendation(rec_id=f"r{len(recs) + 1}", text=hit.text, kind=hit.kind,
                                    section_id=section_id, page=page))
@@ -210,7 +216,11 @@ def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = N
                   timeout: float | None = DEFAULT_TIMEOUT) -> BatchResult:
     """Extract every input; a failing file becomes an ErrorRow and the batch goes on."""
     result = BatchResult()
-    for path, source in discover_inputs(paths):
+    inputs = discover_inputs(paths)
+    if inputs:  # build the spaCy pipelines before any file's time limit starts
+        for lang in LANGUAGES:
+            build_pipeline(lang, models_dir or "")
+    for path, source in inputs:
         try:
             with time_limit(timeout, source):
                 report = extract_file(path, source=source, models_dir=models_dir,

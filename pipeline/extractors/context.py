@@ -1,10 +1,10 @@
-"""What every extractor of one document shares: blocks, their spaCy docs, sections, URLs."""
+"""What every extractor of one document shares: blocks, sections, URLs and what spaCy found
+in each block. spaCy docs are not kept: each block's doc is reduced to a `BlockAnalysis`
+as `nlp.pipe` yields it, so memory does not grow with the document's token count."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-from spacy.tokens import Doc
 
 from ..model import LIST_ITEM, PARAGRAPH, Document
 from ..segment import Segmentation
@@ -17,16 +17,21 @@ def words_in(text: str, phrases: set[str]) -> list[str]:
 
 
 @dataclass
+class BlockAnalysis:
+    """What the rule components found in one block."""
+
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # offsets in the block text
+    figures: list = field(default_factory=list)  # FigureHit
+    projects: list = field(default_factory=list)  # PatternMatch
+    calls: list[str] = field(default_factory=list)  # sentences that call for action
+
+
+@dataclass
 class BlockContext:
     doc: Document
     seg: Segmentation
-    nlp_docs: list[Doc | None]  # by block index; None for blocks not processed
+    analyses: list[BlockAnalysis]  # by block index
     urls: list[list] = field(default_factory=list)  # UrlHit lists by block index
-
-    def docs(self):
-        for i, d in enumerate(self.nlp_docs):
-            if d is not None:
-                yield i, d
 
     def list_runs(self) -> list[list[int]]:
         """Consecutive list items (any depth) form one list."""
@@ -51,8 +56,6 @@ class BlockContext:
         return j
 
     def last_sentence(self, i: int) -> str:
-        d = self.nlp_docs[i]
-        if d is None:
-            return self.doc.blocks[i].text
-        sents = [s.text for s in d.sents if s.text.strip()]
-        return sents[-1] if sents else self.doc.blocks[i].text
+        text = self.doc.blocks[i].text
+        sents = [text[a:b] for a, b in self.analyses[i].sentences if text[a:b].strip()]
+        return sents[-1] if sents else text

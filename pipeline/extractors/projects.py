@@ -31,6 +31,15 @@ class Candidate:
 
 
 @dataclass
+class PatternMatch:
+    name: str
+    alias: str | None
+    sent_start: int  # the sentence it stands in, as offsets in the block text
+    sent_end: int
+    strong: bool = False  # from the gazetteer
+
+
+@dataclass
 class ProjectGroup:
     forms: list[str]
     first_block: int
@@ -179,31 +188,38 @@ class ProjectFinder:
                                    urls[0].url if urls else None, strong=True))
         return cands
 
+    def match(self, doc) -> list[PatternMatch]:
+        """Project mentions in one block's spaCy doc (pattern matches and gazetteer entities)."""
+        found = []
+        for span in doc.spans.get("project_rules", []):
+            rule = span._.rule
+            name = _slice(span, rule.get("name"))
+            alias = _slice(span, rule.get("alias")) if rule.get("alias") else None
+            name = self.clean_name(name) if name else None
+            alias = self.clean_name(alias) if alias else None
+            if not name:
+                continue
+            if rule.get("needs_context"):
+                if not {t.lower_ for t in span.sent} & self.context_words:
+                    continue
+                if alias and project_key(alias)[:1] != project_key(name)[:1]:
+                    continue  # the acronym does not abbreviate the name
+            first = span[0]
+            if " " not in name and first.i == span.sent.start and first.is_title and first.text == name:
+                continue  # `Publish project results ...`: a capitalised verb, not a name
+            found.append(PatternMatch(name, alias, span.sent.start_char, span.sent.end_char))
+        for ent in doc.ents:
+            if ent.label_ == "PROJECT":
+                found.append(PatternMatch(ent.text, None, ent.sent.start_char, ent.sent.end_char, strong=True))
+        return found
+
     def _patterns(self, ctx: BlockContext) -> list[Candidate]:
         cands = []
-        for i, doc in ctx.docs():
-            for span in doc.spans.get("project_rules", []):
-                rule = span._.rule
-                name = _slice(span, rule.get("name"))
-                alias = _slice(span, rule.get("alias")) if rule.get("alias") else None
-                name = self.clean_name(name) if name else None
-                alias = self.clean_name(alias) if alias else None
-                if not name:
-                    continue
-                if rule.get("needs_context"):
-                    sent_words = {t.lower_ for t in span.sent}
-                    if not sent_words & self.context_words:
-                        continue
-                    if alias and project_key(alias)[:1] != project_key(name)[:1]:
-                        continue  # the acronym does not abbreviate the name
-                first = span[0]
-                if " " not in name and first.i == span.sent.start and first.is_title and first.text == name:
-                    continue  # `Publish project results ...`: a capitalised verb, not a name
-                urls = [u.url for u in ctx.urls[i] if span.sent.start_char <= u.char_start < span.sent.end_char]
-                cands.append(Candidate(name, i, [alias] if alias else [], None, urls[0] if urls else None))
-            for ent in doc.ents:
-                if ent.label_ == "PROJECT":
-                    cands.append(Candidate(ent.text, i, [], None, None, strong=True))
+        for i, analysis in enumerate(ctx.analyses):
+            for m in analysis.projects:
+                urls = [u.url for u in ctx.urls[i] if m.sent_start <= u.char_start < m.sent_end]
+                cands.append(Candidate(m.name, i, [m.alias] if m.alias else [], None,
+                                       None if m.strong else (urls[0] if urls else None), strong=m.strong))
         return cands
 
     def _website_lines(self, ctx: BlockContext, cands: list[Candidate]) -> None:

@@ -53,20 +53,13 @@ class RecommendationFinder:
                 in_list.add(i)
                 for part in self.split_item(ctx.doc.blocks[i].text):
                     hits.append(RecommendationHit(part, "list", i))
-        for i, doc in ctx.docs():
-            block = ctx.doc.blocks[i]
-            if i in in_list or block.kind not in (PARAGRAPH, LIST_ITEM, TABLE_ROW):
+        for i, analysis in enumerate(ctx.analyses):
+            if i in in_list or ctx.doc.blocks[i].kind not in (PARAGRAPH, LIST_ITEM, TABLE_ROW):
                 continue
-            calls = [s for s in doc.spans.get("call_rules", []) if s.label_ == "CALL"]
-            vetoes = [s for s in doc.spans.get("call_rules", []) if s.label_ == "NOT_CALL"]
-            calls = [c for c in calls if not any(v.start < c.end and c.start < v.end for v in vetoes)]
-            for sent in doc.sents:
-                if sent.text.rstrip().endswith("?"):
-                    continue
-                if any(sent.start <= c.start < sent.end for c in calls):
-                    text = self.clean_sentence(sent.text)
-                    if len(text.split()) >= self.min_words:
-                        hits.append(RecommendationHit(text, "sentence", i))
+            for sentence in analysis.calls:
+                text = self.clean_sentence(sentence)
+                if len(text.split()) >= self.min_words:
+                    hits.append(RecommendationHit(text, "sentence", i))
         hits.sort(key=lambda h: h.block_index)
         seen, unique = set(), []
         for h in hits:
@@ -75,6 +68,16 @@ class RecommendationFinder:
                 seen.add(key)
                 unique.append(h)
         return unique
+
+    @staticmethod
+    def calls(doc) -> list[str]:
+        """Sentences of one block's spaCy doc with a CALL match that no NOT_CALL match vetoes."""
+        marks = doc.spans.get("call_rules", [])
+        vetoes = [s for s in marks if s.label_ == "NOT_CALL"]
+        calls = [c for c in marks if c.label_ == "CALL"
+                 and not any(v.start < c.end and c.start < v.end for v in vetoes)]
+        return [sent.text for sent in doc.sents
+                if not sent.text.rstrip().endswith("?") and any(sent.start <= c.start < sent.end for c in calls)]
 
     def split_item(self, text: str) -> list[str]:
         """Split at `;` only where every part can stand alone."""

@@ -12,7 +12,7 @@ import re
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .. import text as T
-from ..model import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW
+from ..model import HEADING, LIST_ITEM, TABLE_ROW
 from .builder import DocumentBuilder
 from .lines import add_paragraph_lines
 

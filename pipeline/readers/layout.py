@@ -39,46 +39,41 @@ class Word:
     bold: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
+    """A line of text with its geometry; `words` are dropped once links are attached, so a
+    long document keeps only text and a few numbers per line (memory flat in page count)."""
+
     page: int
     words: list[Word]
     text: str = ""
     links: list[tuple[str, int, int]] = field(default_factory=list)
     cells: list[str] | None = None  # a table row
     header: bool = False
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+    size: float = 0.0  # the size most of its characters have, in half points
+    bold: bool = False
+    indent: float = 0.0  # where the text starts after a bullet glyph
 
     def __post_init__(self) -> None:
+        words = self.words
         if not self.text:
-            self.text = " ".join(w.text for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def size(self) -> float:
-        sizes = Counter()
-        for w in self.words:
+            self.text = " ".join(w.text for w in words)
+        self.x0, self.x1 = min(w.x0 for w in words), max(w.x1 for w in words)
+        self.top, self.bottom = min(w.top for w in words), max(w.bottom for w in words)
+        sizes: Counter = Counter()
+        for w in words:
             sizes[round(w.size * 2) / 2] += len(w.text)
-        return sizes.most_common(1)[0][0]
+        self.size = sizes.most_common(1)[0][0]
+        chars = sum(len(w.text) for w in words)
+        self.bold = sum(len(w.text) for w in words if w.bold) * 2 > chars
+        self.indent = words[1].x0 if len(words) > 1 and words[0].text in _BULLET_GLYPHS else self.x0
 
-    @property
-    def bold(self) -> bool:
-        chars = sum(len(w.text) for w in self.words)
-        return sum(len(w.text) for w in self.words if w.bold) * 2 > chars
+    def release(self) -> None:
+        self.words = []
 
 
 def is_bold_font(fontname: str) -> bool:
@@ -411,7 +406,7 @@ class BlockAssembler:
         if last.page != line.page or line.top < last.top:  # the item goes on in the next column
             return last.text.rstrip()[-1:] not in ".:;!?" and line.text[:1].islower()
         first = current[0]
-        indent = first.words[1].x0 if len(first.words) > 1 and first.words[0].text in _BULLET_GLYPHS else first.x0
+        indent = first.indent
         if self._gap(current[-1], line):
             return False
         return line.x0 >= indent - 2 or line.x0 > first.x0 + 2

@@ -205,6 +205,8 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
         lines.extend(_table_lines(table, number, links))
     lines = _place_tables(lines)
     attach_links(lines, links)
+    for line in lines:
+        line.release()
     return lines, cids, chars, link_failed
 
 
