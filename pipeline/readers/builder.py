@@ -7,6 +7,7 @@ produce the same model.
 """
 from __future__ import annotations
 
+from .. import text as T
 from ..model import Block, Document, Link
 
 BLOCK_SEPARATOR = "\n\n"
@@ -69,3 +70,24 @@ class DocumentBuilder:
         return Document(source=source, path=path, format=fmt, sha256=sha256, text=text,
                         blocks=self.blocks, pages=pages, meta=meta or {}, meta_fallback=meta_fallback or {},
                         warnings=warnings or [])
+
+
+def locate_links(lines: list[str], links: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
+    """(url, anchor text) pairs -> (url, start, end) in " ".join(lines), searched in order.
+
+    A link whose anchor cannot be found (or is empty) points at the end of the block; page-internal
+    (`#...`) and `mailto:` links are left out.
+    """
+    joined = " ".join(x for x in lines if x)
+    found, pos = [], 0
+    for url, anchor in links:
+        if not url or url.startswith(("#", "mailto:")):
+            continue
+        anchor = T.clean_line(anchor)
+        at = joined.find(anchor, pos) if anchor else -1
+        if at < 0:
+            found.append((url, len(joined), len(joined)))
+        else:
+            found.append((url, at, at + len(anchor)))
+            pos = at + len(anchor)
+    return found

@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import text as T
 from ..errors import ReportError
 from ..model import HEADING, LIST_ITEM, TABLE_ROW
-from .builder import DocumentBuilder
+from .builder import DocumentBuilder, locate_links
 from .lines import add_paragraph_lines
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -84,7 +84,7 @@ class _DocxReader:
             self.page += 1
         lines, links, breaks_after = _inline(p)
         lines = [T.clean_line(x) for x in lines]
-        links = _locate(lines, links)
+        links = locate_links(lines, links)
         style = (p.style.name if p.style is not None else "") or ""
         level = _heading_level(p, style)
         if any(lines):
@@ -123,9 +123,8 @@ class _DocxReader:
             if not any(cells):
                 continue
             text = " | ".join(c for c in cells if c)
-            located = [(u, text.find(u), text.find(u) + len(u)) if u in text else (u, len(text), len(text))
-                       for u in links]
-            self.builder.add(TABLE_ROW, [text], cells=cells, header=(i == 0), page=self.page, links=located)
+            self.builder.add(TABLE_ROW, [text], cells=cells, header=(i == 0), page=self.page,
+                             links=locate_links([text], [(u, u) for u in links]))
 
 
 def _inline(p) -> tuple[list[str], list[tuple[str, str]], int]:
@@ -153,20 +152,6 @@ def _inline(p) -> tuple[list[str], list[tuple[str, str]], int]:
             elif tag == _W + "cr":
                 lines.append("")
     return lines, links, breaks
-
-
-def _locate(lines: list[str], links: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
-    joined = " ".join(x for x in lines if x)
-    out, pos = [], 0
-    for url, anchor in links:
-        anchor = T.clean_line(anchor)
-        at = joined.find(anchor, pos) if anchor else -1
-        if at < 0:
-            out.append((url, len(joined), len(joined)))
-        else:
-            out.append((url, at, at + len(anchor)))
-            pos = at + len(anchor)
-    return out
 
 
 def _heading_level(p, style: str) -> int:

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from .. import text as T
 from ..model import HEADING, LIST_ITEM, TABLE_ROW
-from .builder import DocumentBuilder
+from .builder import DocumentBuilder, locate_links
 from .lines import add_paragraph_lines
 
 SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button",
@@ -35,19 +35,8 @@ class _Inline:
         self.lines[-1] += s
 
     def result(self) -> tuple[list[str], list[tuple[str, int, int]]]:
-        lines = [T.clean_line(x) for x in self.lines]
-        lines = [x for x in lines if x]
-        joined = " ".join(lines)
-        out, pos = [], 0
-        for url, anchor in self.links:
-            anchor = T.clean_line(anchor)
-            at = joined.find(anchor, pos) if anchor else -1
-            if at < 0:
-                out.append((url, len(joined), len(joined)))
-            else:
-                out.append((url, at, at + len(anchor)))
-                pos = at + len(anchor)
-        return lines, out
+        lines = [x for x in (T.clean_line(x) for x in self.lines) if x]
+        return lines, locate_links(lines, self.links)
 
 
 def _absolute(href: str | None) -> str | None:
@@ -137,9 +126,8 @@ class _HtmlReader:
             if not any(cells):
                 continue
             text = " | ".join(c for c in cells if c)
-            located = [(u, text.find(u), text.find(u) + len(u)) if u in text else (u, len(text), len(text))
-                       for u in links]
-            self.builder.add(TABLE_ROW, [text], cells=cells, header=header, links=located)
+            self.builder.add(TABLE_ROW, [text], cells=cells, header=header,
+                             links=locate_links([text], [(u, u) for u in links]))
             first = False
 
     def _inline(self, el: Tag, inline: _Inline) -> None:

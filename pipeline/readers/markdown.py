@@ -15,7 +15,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .. import text as T
 from ..model import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW
-from .builder import DocumentBuilder
+from .builder import DocumentBuilder, locate_links
 from .lines import add_paragraph_lines
 
 _FOOTNOTE_MARK = re.compile(r"^[\d\s,*†‡§]+$")
@@ -121,24 +121,6 @@ class _Inline:
         return self._plain_chars == 0 and any(line.strip() for line in self.lines)
 
 
-def _links_in(lines: list[str], links: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
-    """Locate each link's visible text in the joined block text."""
-    joined = " ".join(lines)
-    found, pos = [], 0
-    for href, visible in links:
-        visible = T.clean_line(visible)
-        if not href or href.startswith(("#", "mailto:")):
-            continue
-        at = joined.find(visible, pos) if visible else -1
-        if at < 0:
-            at, end = len(joined), len(joined)
-        else:
-            end = at + len(visible)
-            pos = end
-        found.append((href, at, end))
-    return found
-
-
 def read_markdown(source_text: str, builder: DocumentBuilder) -> dict[str, str]:
     """Fill `builder` from Markdown; returns the front matter fields used as metadata."""
     tokens = _parser().parse(source_text)
@@ -170,12 +152,12 @@ def read_markdown(source_text: str, builder: DocumentBuilder) -> dict[str, str]:
             current_heading_level = int(tok.tag[1])
             lines = [T.clean_line(x) for x in inline.lines]
             builder.add(HEADING, [" ".join(x for x in lines if x)], level=current_heading_level,
-                        links=_links_in(lines, inline.links))
+                        links=locate_links(lines, inline.links))
             i += 2
         elif kind == "paragraph_open":
             inline = _Inline(tokens[i + 1].children)
             lines = [T.clean_line(x) for x in inline.lines]
-            links = _links_in(lines, inline.links)
+            links = locate_links(lines, inline.links)
             if list_stack:
                 _list_paragraph(builder, tokens, i, lines, links, list_stack, item_numbers,
                                 in_item_first_para, current_heading_level)
