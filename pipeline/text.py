@@ -15,7 +15,9 @@ _WS = re.compile(r"\s+")
 # Emphasis markers that survive Markdown parsing when unbalanced (`EXAM4.0**: ...`).
 _STRAY_EMPHASIS = re.compile(r"\*{2,}|(?<!\w)__|__(?!\w)")
 _BULLET = re.compile(r"^\s*(?:[-*+•●▪◦‣∙·–—]|\u2022)\s+")
-_NUMBERED = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[ivx]{1,5}[.)])\s+", re.I)
+# `1.` `2)` `(a)` `b)` `iv.`; a letter with a full stop only before a capital (`p. 22` is a page)
+_NUMBERED = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|\(?[a-hA-H]\)|\([a-hA-H]\.?\)|[a-hA-H]\.(?=\s+[A-Z])"
+                       r"|\(?(?:[ivx]{1,5}|[IVX]{1,5})[.)])\s+")
 # `2.1 Panel`, `3. Results`, `IV. Outcomes`: numbering that makes a line a heading.
 HEADING_NUMBER = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){0,3})\.?|([IVX]{1,5})\.)\s+(?=\S)")
 

@@ -47,6 +47,7 @@ class FigureFinder:
         self.percent_unit = rules.get("figures.percent_unit", "percent")
         self.compound = rules.get("figures.compound_units", "")
         self.approx_articles = set(rules.words("numbers.approximate_articles"))
+        self.word_durations = set(rules.words("figures.word_duration_units"))
 
     def find(self, doc: Doc) -> list[FigureHit]:
         marks = doc.spans["figure_rules"] if "figure_rules" in doc.spans else []
@@ -138,8 +139,8 @@ class FigureFinder:
             unit, unit_end = self._unit(doc, nxt, allow_of=tok._.num_approx or scale is not None)
         if self._is_year(doc, tok, value, value_max, unit, unit_end, currency, percent):
             return None
-        if tok._.num_words and not unit:
-            return None  # a written number counts something or is no figure (`one of`)
+        if tok._.num_words and (not unit or unit in self.word_durations):
+            return None  # a written number counts something, and `two years` is a manner of speaking
         # rate: `people/year`, `per year`, `par an`, `per participant`
         per, end = None, unit_end if unit else nxt
         rate = starts["RATE"].get(end)

@@ -12,12 +12,29 @@ import re
 from dataclasses import dataclass, field
 
 from ..ids import project_key
-from ..model import TABLE_ROW, Block
+from ..model import HEADING, PARAGRAPH, TABLE_ROW, Block
 from ..rules import Rules
 from .context import BlockContext, words_in
 
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?", re.I)
 _PAREN = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
+# `VacancyLens`, `TalentMap360`, `Skills2Market`, `eTwinning`: a lower-case letter followed by a
+# capital or a digit inside one word
+_CAMEL = re.compile(r"(?<![\w@/.-])((?:[A-Z][a-z]+|[a-z]+)(?:[A-Z][a-z]*|\d+[A-Za-z]*)+)(?![\w@/-])")
+_OPENING_NAME = re.compile(r"^([A-Z0-9][A-Za-z0-9+&.-]*[A-Za-z0-9+])(?:(\s*(?:\(|:|–|—|-\s|,))|(?=\s|$))")
+
+
+def is_distinctive(word: str) -> bool:
+    """A word shaped like a name: two capitals (`DIHVB`, `PoVE`), a capital inside (`CoolStreets`)
+    or letters mixed with digits (`3LoE`, `EXAM4.0`)."""
+    word = word.strip("()[],.;:")
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) < 2:
+        return False
+    capitals = sum(c.isupper() for c in letters)
+    inner_capital = any(c.isupper() for c in word[1:])
+    digits = any(c.isdigit() for c in word)
+    return capitals >= 2 or (inner_capital and any(c.islower() for c in word)) or (digits and len(letters) >= 2)
 
 
 @dataclass
@@ -59,6 +76,7 @@ class ProjectFinder:
         self.website_labels = sorted(rules.words("projects.website_labels"), key=len, reverse=True)
         self.not_projects = {project_key(x) for x in rules.words("projects.not_projects")}
         self.max_words = int(rules.get("projects.max_name_words", 6))
+        self.not_distinctive = {w.lower() for w in rules.words("projects.not_distinctive")}
         self.table_columns = {k: [w.lower() for w in v] for k, v in rules.get("projects.table_columns", {}).items()}
 
     # -- name checks ---------------------------------------------------------------
@@ -84,8 +102,8 @@ class ProjectFinder:
             return False
         if strong:
             return True
-        # outside a list of projects, a name shows capitals or digits (`DIHVB`, `3LoE`)
-        return any(c.isupper() for c in head) and not head.rstrip().endswith(".")
+        # outside a list of projects, a name has a distinctive word (`DIHVB`, `PoVE`, `3LoE`)
+        return any(is_distinctive(w) for w in words) and not head.rstrip().endswith(".")
 
     # -- candidates from structure ---------------------------------------------------
     def split_entry(self, text: str) -> tuple[str, str | None]:
@@ -149,9 +167,54 @@ class ProjectFinder:
                 cand = self._entry(blocks[i], i, project_list, urls[0].url if urls else None)
                 if cand:
                     cands.append(cand)
+        cands.extend(self._section_entries(ctx))
         cands.extend(self._tables(ctx))
         cands.extend(self._patterns(ctx))
+        cands.extend(self._distinctive(ctx, cands))
         self._website_lines(ctx, cands)
+        return cands
+
+    def _section_entries(self, ctx: BlockContext) -> list[Candidate]:
+        """In a section about projects (`PROJECT UPDATES`), a paragraph that opens with an
+        acronym-like name followed by a separator or a bracket (`AQUACYCLE (reuse of ...) - E. J.`)."""
+        cands = []
+        for i, block in enumerate(ctx.doc.blocks):
+            if block.kind != PARAGRAPH:
+                continue
+            headings = ctx.seg.headings_above(ctx.seg.block_section[i])
+            if not headings or not self._is_project_lead_in(headings[0]):
+                continue
+            m = _OPENING_NAME.match(block.text)
+            first_line = block.lines[0] if block.lines else block.text
+            if not m or not is_distinctive(m.group(1)) or m.group(1).lower() in self.generic:
+                continue
+            if not m.group(2) and len(first_line.split()) > 10:
+                continue  # a sentence that starts with an acronym, not an entry
+            name = self.clean_name(m.group(1))
+            if name:
+                urls = ctx.urls[i]
+                cands.append(Candidate(name, i, [], None, urls[0].url if urls else None))
+        return cands
+
+    def _distinctive(self, ctx: BlockContext, found: list[Candidate]) -> list[Candidate]:
+        """Camel-case or letter-digit names (`VacancyLens`, `TalentMap360`) that a report uses
+        as names: in a heading, or at least twice. Brands and other such words are in
+        `not_distinctive` of projects.json."""
+        known = {project_key(f) for c in found for f in [c.name] + c.aliases}
+        seen: dict[str, list[int]] = {}
+        in_heading: set[str] = set()
+        for i, block in enumerate(ctx.doc.blocks):
+            for word in _CAMEL.findall(block.text):
+                seen.setdefault(word, []).append(i)
+                if block.kind == HEADING:
+                    in_heading.add(word)
+        cands = []
+        for word, blocks in seen.items():
+            key = project_key(word)
+            if key in known or word.lower() in self.not_distinctive or key in self.not_projects:
+                continue
+            if len(blocks) >= 2 or word in in_heading:
+                cands.append(Candidate(word, blocks[0], [], None, None))
         return cands
 
     def _tables(self, ctx: BlockContext) -> list[Candidate]:
@@ -192,6 +255,8 @@ class ProjectFinder:
         """Project mentions in one block's spaCy doc (pattern matches and gazetteer entities)."""
         found = []
         for span in doc.spans.get("project_rules", []):
+            if _mostly_capitals(span.sent.text):
+                continue  # in `2. PROJECT UPDATES` every word looks like an acronym
             rule = span._.rule
             name = _slice(span, rule.get("name"))
             alias = _slice(span, rule.get("alias")) if rule.get("alias") else None
@@ -255,6 +320,11 @@ class ProjectFinder:
             g.description = g.description or c.description
             g.url = g.url or c.url
         return groups
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
 
 
 def _slice(span, bounds) -> str | None:
