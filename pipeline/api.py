@@ -33,6 +33,7 @@ from .nlp import build_pipeline
 from .readers import SUPPORTED_EXTENSIONS, read_document
 from .rules import LANGUAGES, load_rules
 from .segment import segment
+from .text import HEADING_NUMBER
 
 
 DEFAULT_TIMEOUT = 120.0
@@ -67,8 +68,8 @@ def extract_document(doc: Document, models_dir: str | None = None) -> Report:
     for block, nd in zip(doc.blocks, nlp.pipe((b.text for b in doc.blocks), batch_size=64)):
         analyses.append(BlockAnalysis(
             sentences=[(s.start_char, s.end_char) for s in nd.sents],
-            # headings hold section numbers and titles, not quantities or calls to action
-            figures=figure_finder.find(nd) if block.kind != HEADING else [],
+            # a heading's own number (`2.1 Panel`) is no quantity, nor is a heading a call to action
+            figures=[h for h in figure_finder.find(nd) if block.kind != HEADING or h.char_start >= _numbering(block.text)],
             projects=finder.match(nd),
             calls=rec_finder.calls(nd) if block.kind != HEADING else [],
         ))
@@ -147,6 +148,11 @@ def extract_document(doc: Document, models_dir: str | None = None) -> Report:
     )
     return Report(document=info, sections=seg.sections, projects=projects, urls=urls, figures=figures,
                   recommendations=recs, warnings=list(doc.warnings))
+
+
+def _numbering(heading: str) -> int:
+    m = HEADING_NUMBER.match(heading)
+    return m.end() if m else 0
 
 
 def discover_inputs(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str]]:

@@ -103,6 +103,8 @@ def scan_numbers(text: str, rules: Rules) -> list[NumberMatch]:
         if not free(start, end) or (start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha()):
             continue  # blocked, or the digits of a name like `COVID-19`
         suffix = m.group("suffix")
+        if re.match(r"0\d", m.group("num")):
+            continue  # `014` in `n° 2025-014`: an identifier, not a quantity
         value = parse_number(m.group("num"), lang)
         if value is None:
             # `2019 100 people`: a grouping that is not one; read the parts alone.

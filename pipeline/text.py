@@ -59,7 +59,8 @@ def letters(text: str) -> str:
 def is_caps_heading(text: str, max_words: int = 10) -> bool:
     """A short line in capitals (`NEXT STEPS`, `JOAO SANTOS (PRESENTATION)`)."""
     chars = letters(text)
-    if len(chars) < 4 or len(text.split()) > max_words or text.rstrip().endswith((".", ",", ";")):
+    words = [w for w in text.split() if any(c.isalpha() for c in w)]
+    if len(chars) < 4 or len(words) > max_words or text.rstrip().endswith((".", ",", ";")):
         return False
     upper = sum(c.isupper() for c in chars)
     return upper / len(chars) >= 0.85 and len(text.split()) >= 1 and not text.startswith("http")
@@ -84,6 +85,20 @@ def numbered_heading(text: str, max_words: int = 12) -> int:
             return 0
         return number.count(".") + 1
     return 1
+
+
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "from", "with", "by", "as",
+                "vs", "de", "du", "des", "la", "le", "les", "et", "en", "à", "au", "aux", "sur", "pour", "d", "l"}
+
+
+def is_title_case_line(text: str, max_words: int = 12) -> bool:
+    """`First Winter Results from the ICEBREAK Initiative`: a short line in title case."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    if not 3 <= len(words) <= max_words or text.rstrip()[-1:] in ".,;:!?" or not words[0][0].isupper() \
+            or ":" in text:  # `Minutes: Jane Doe` is a label and a value
+        return False
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(content) and sum(w[0].isupper() for w in content) >= 0.75 * len(content)
 
 
 def looks_like_title(text: str, max_words: int = 14) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import LIST_ITEM, PARAGRAPH, Document
+from ..model import LIST_ITEM, PARAGRAPH, TABLE_ROW, Document
 from ..segment import Segmentation
 
 
@@ -55,7 +55,42 @@ class BlockContext:
             return None
         return j
 
+    def sentence_at(self, i: int, offset: int) -> str:
+        text = self.doc.blocks[i].text
+        for a, b in self.analyses[i].sentences:
+            if a <= offset < b:
+                return text[a:b]
+        return text
+
     def last_sentence(self, i: int) -> str:
         text = self.doc.blocks[i].text
         sents = [text[a:b] for a, b in self.analyses[i].sentences if text[a:b].strip()]
         return sents[-1] if sents else text
+
+    def table_rows(self, looks_like_header) -> list[tuple[int, list[str]]]:
+        """(block index, header cells, lower-case) for every data row of a table with a header.
+
+        A table broken by a page or column break often starts again with a data row that a
+        reader took for a header: with the earlier header's width, not looking like a header
+        (`looks_like_header(cells)` is False) and on a later page or carrying a link, it is
+        read as data under the earlier header.
+        """
+        rows, header, last_header, last_page = [], None, None, None
+        for i, block in enumerate(self.doc.blocks):
+            if block.kind != TABLE_ROW:
+                header = None
+                continue
+            if block.header:
+                cells = [c.strip().lower() for c in block.cells]
+                later = block.page is not None and last_page is not None and block.page > last_page
+                continued = last_header is not None and len(cells) == len(last_header) \
+                    and not looks_like_header(cells) and (later or bool(self.urls[i]))
+                if not continued:
+                    header = last_header = cells
+                    last_page = block.page
+                    continue
+                header = last_header
+            if header is not None:
+                rows.append((i, header))
+                last_page = block.page
+        return rows

@@ -47,7 +47,7 @@ class FigureFinder:
         self.percent_unit = rules.get("figures.percent_unit", "percent")
         self.compound = rules.get("figures.compound_units", "")
         self.approx_articles = set(rules.words("numbers.approximate_articles"))
-        self.word_durations = set(rules.words("figures.word_duration_units"))
+        self.word_multipliers = set(rules.words("figures.word_multiplier_units"))
 
     def find(self, doc: Doc) -> list[FigureHit]:
         marks = doc.spans["figure_rules"] if "figure_rules" in doc.spans else []
@@ -139,8 +139,11 @@ class FigureFinder:
             unit, unit_end = self._unit(doc, nxt, allow_of=tok._.num_approx or scale is not None)
         if self._is_year(doc, tok, value, value_max, unit, unit_end, currency, percent):
             return None
-        if tok._.num_words and (not unit or unit in self.word_durations):
-            return None  # a written number counts something, and `two years` is a manner of speaking
+        if unit and not currency and percent is None and tok.text.isdigit() and len(tok.text) >= 4 \
+                and doc[unit_end - 1].is_title:
+            return None  # `16900 Lammi`: a postal code before a place name
+        if tok._.num_words and (not unit or unit in self.word_multipliers):
+            return None  # a written number counts something, and `two times` is a manner of speaking
         # rate: `people/year`, `per year`, `par an`, `per participant`
         per, end = None, unit_end if unit else nxt
         rate = starts["RATE"].get(end)
@@ -159,6 +162,8 @@ class FigureFinder:
         if first == 0 or currency or qualifier:
             return False
         prev = doc[first - 1]
+        if prev.is_alpha and prev.is_upper and len(prev) >= 2 and not _mostly_capitals(prev.sent.text):
+            return True  # `CC BY 4.0`, `COVID 19`, `WP 5`: an acronym's number (not in `PASSES 8,500`)
         if not prev.is_alpha or prev.lower_ in self.not_units or prev.lower_ in self.qualifier_words:
             return False
         if prev.lower_ in self.label_words:
@@ -182,9 +187,11 @@ class FigureFinder:
             return True  # 2019-2020
         if unit is None:
             return True
-        unit_tok = doc[unit_end - 1]
+        after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         prev = doc[tok.i - 1] if tok.i > 0 else None
-        return unit_tok.text[:1].isupper() or (prev is not None and prev.lower_ in self.not_units)
+        # `2000 participants` counts; `2020 Pilot projects`, `1990 reference levels`, `in 2021 projects` do not
+        return (after is not None and after.text[:1].isupper()) or not unit.endswith(("s", "x")) or \
+            (prev is not None and prev.lower_ in self.not_units)
 
     def _unit(self, doc: Doc, i: int, allow_of: bool) -> tuple[str | None, int]:
         """The counted noun from token i: `2,400 registered delegates` -> delegates."""
@@ -235,3 +242,8 @@ class FigureFinder:
                 and not doc[end].whitespace_ and doc[end + 1].is_alpha:
             end += 2
         return doc[k:end].text.lower(), end
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.7 * len(letters)

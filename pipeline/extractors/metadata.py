@@ -96,7 +96,9 @@ class MetadataFinder:
         self.dates = DateFinder(rules)
         self.publication = [w.lower() for w in rules.words("metadata.publication_words")]
         labels = _alt(rules.words("metadata.author_labels"))
-        self.author_line = re.compile(rf"^(?:{labels})\s*(?P<colon>[:：]|\s-\s)?\s*(?P<rest>.+)$", re.I)
+        # `Author: X`, `By X`, and a by-line after a word or two (`Summary written by X`)
+        self.author_line = re.compile(rf"^(?:[*_(]*[^\W\d_]+\s+){{0,2}}?(?:{labels})\s*(?P<colon>[:：]|\s-\s)?\s*(?P<rest>.+)$",
+                                      re.I)
         self.author_stops = rules.words("metadata.author_stops")
         self.name_particles = set(rules.words("metadata.name_particles"))
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..ids import project_key
-from ..model import HEADING, PARAGRAPH, TABLE_ROW, Block
+from ..model import HEADING, PARAGRAPH, Block
 from ..rules import Rules
 from .context import BlockContext, words_in
 
@@ -20,8 +20,15 @@ _URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-
 _PAREN = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
 # `VacancyLens`, `TalentMap360`, `Skills2Market`, `eTwinning`: a lower-case letter followed by a
 # capital or a digit inside one word
-_CAMEL = re.compile(r"(?<![\w@/.-])((?:[A-Z][a-z]+|[a-z]+)(?:[A-Z][a-z]*|\d+[A-Za-z]*)+)(?![\w@/-])")
+_CAMEL = re.compile(r"(?<![\w@/.-])((?:[A-Z][a-z]+|[a-z]+)(?:[A-Z][a-z]*|\d+[A-Za-z]*)+)(?![\w@/-])"
+                    r"((?:\s[A-Z][a-z]+){0,2})")
+_NAMED_LINK = re.compile(r"(?P<name>(?:[A-Z][\w'’&+.-]*[ -]?){1,4}?)\s*\(\s*<?(?P<url>(?:https?://|www\.)[^)\s]+)>?\s*\)")
+_NAME_BEFORE_BRACKET = re.compile(r"(?P<name>(?:[A-Z][\w'’&+.-]*[ -]?){1,4}?)\s*\(\s*$")
 _OPENING_NAME = re.compile(r"^([A-Z0-9][A-Za-z0-9+&.-]*[A-Za-z0-9+])(?:(\s*(?:\(|:|–|—|-\s|,))|(?=\s|$))")
+
+
+_SENTENCE_WORDS = {"The", "This", "That", "In", "On", "At", "For", "And", "But", "Le", "La", "Les", "Un", "Une", "En",
+                   "Et", "Of", "To", "As", "It", "Its", "We", "Our", "A", "An"}
 
 
 def is_distinctive(word: str) -> bool:
@@ -54,6 +61,8 @@ class PatternMatch:
     sent_start: int  # the sentence it stands in, as offsets in the block text
     sent_end: int
     strong: bool = False  # from the gazetteer
+    start: int = 0  # the match itself
+    end: int = 0
 
 
 @dataclass
@@ -167,11 +176,36 @@ class ProjectFinder:
                 cand = self._entry(blocks[i], i, project_list, urls[0].url if urls else None)
                 if cand:
                     cands.append(cand)
+        cands.extend(self._named_links(ctx))
         cands.extend(self._section_entries(ctx))
         cands.extend(self._tables(ctx))
         cands.extend(self._patterns(ctx))
         cands.extend(self._distinctive(ctx, cands))
         self._website_lines(ctx, cands)
+        return cands
+
+    def _named_links(self, ctx: BlockContext) -> list[Candidate]:
+        """`Bero-Alerta (www.bero-alerta.eus)`: a name with its website in brackets, in a sentence
+        about projects (a context word) or with a distinctive name."""
+        cands = []
+        for i, block in enumerate(ctx.doc.blocks):
+            if block.kind == HEADING:
+                continue
+            spans = [(m.group("name"), m.start(), m.start("url"), m.end()) for m in _NAMED_LINK.finditer(block.text)]
+            for link in block.links:  # `Bero-Alerta (website)`, the URL behind the bracketed word
+                a, b = link.char_start - block.char_start, link.char_end - block.char_start
+                m = _NAME_BEFORE_BRACKET.search(block.text[:a])
+                if m and block.text[b:b + 1] == ")":
+                    spans.append((m.group("name"), m.start(), a, b))
+            for raw_name, start, url_start, end in spans:
+                name = self.clean_name(raw_name)
+                if not name:
+                    continue
+                sentence = ctx.sentence_at(i, start)
+                if not (any(is_distinctive(w) for w in name.split()) or words_in(sentence, self.context_words)):
+                    continue
+                url = next((u.url for u in ctx.urls[i] if url_start <= u.char_start < end), None)
+                cands.append(Candidate(name, i, [], None, url))
         return cands
 
     def _section_entries(self, ctx: BlockContext) -> list[Candidate]:
@@ -204,43 +238,38 @@ class ProjectFinder:
         seen: dict[str, list[int]] = {}
         in_heading: set[str] = set()
         for i, block in enumerate(ctx.doc.blocks):
-            for word in _CAMEL.findall(block.text):
+            for word, more in _CAMEL.findall(block.text):
+                # `AgroForum Drylands`: capitalised words right after belong to the name
+                if more and not any(w.lower() in self.generic or w in _SENTENCE_WORDS for w in more.split()):
+                    word += more
                 seen.setdefault(word, []).append(i)
                 if block.kind == HEADING:
                     in_heading.add(word)
         cands = []
         for word, blocks in seen.items():
             key = project_key(word)
-            if key in known or word.lower() in self.not_distinctive or key in self.not_projects:
-                continue
+            if key in known or any(k.startswith(key) for k in known) or word.lower() in self.not_distinctive \
+                    or key in self.not_projects:
+                continue  # `SoilWitness` of `SoilWitness Europe` is the same project
             if len(blocks) >= 2 or word in in_heading:
                 cands.append(Candidate(word, blocks[0], [], None, None))
         return cands
 
     def _tables(self, ctx: BlockContext) -> list[Candidate]:
-        cands, header, last_header = [], None, None
-        for i, block in enumerate(ctx.doc.blocks):
-            if block.kind != TABLE_ROW:
-                header = None
-                continue
-            if block.header:
-                # a table broken by a page or column break: its first row holds data, not a
-                # header, when it has the earlier header's shape and carries a link
-                own = _table_columns([c.lower() for c in block.cells], self.table_columns)
-                continued = last_header is not None and len(block.cells) == len(last_header) \
-                    and bool(ctx.urls[i]) and all(v is None for v in own.values())
-                if not continued:
-                    header = last_header = [c.lower() for c in block.cells]
-                    continue
-                header = last_header
-            if header is None:
-                continue
+        cands = []
+        looks_like_header = lambda cells: any(v is not None for v in _table_columns(cells, self.table_columns).values())  # noqa: E731
+        for i, header in ctx.table_rows(looks_like_header):
+            block = ctx.doc.blocks[i]
             cols = _table_columns(header, self.table_columns)
             if cols.get("name") is None and cols.get("acronym") is None:
                 continue
             cells = block.cells + [""] * (len(header) - len(block.cells))
             acronym = cells[cols["acronym"]] if cols.get("acronym") is not None else ""
             full = cells[cols["name"]] if cols.get("name") is not None else ""
+            m = _PAREN.match((acronym or full).strip())
+            if m:  # `Full Name (ACRONYM)` in one cell
+                a, b = m.group("a").strip(), m.group("b").strip()
+                acronym, full = (b, a) if len(b) < len(a) else (a, b)
             name = self.clean_name(acronym or full)
             if not name:
                 continue
@@ -260,6 +289,12 @@ class ProjectFinder:
             rule = span._.rule
             name = _slice(span, rule.get("name"))
             alias = _slice(span, rule.get("alias")) if rule.get("alias") else None
+            if name and rule.get("trim_lower"):
+                if span[-1].is_title and rule.get("name", [0, None])[1] == -1 and \
+                        not (" " not in name and is_distinctive(name)):
+                    # `the Mosaic Heritage Network` (but `the ICEBREAK Initiative` is ICEBREAK)
+                    name = _slice(span, [rule["name"][0], None])
+                name = _trim_lower(name)
             name = self.clean_name(name) if name else None
             alias = self.clean_name(alias) if alias else None
             if not name:
@@ -272,11 +307,18 @@ class ProjectFinder:
             first = span[0]
             if " " not in name and first.i == span.sent.start and first.is_title and first.text == name:
                 continue  # `Publish project results ...`: a capitalised verb, not a name
-            found.append(PatternMatch(name, alias, span.sent.start_char, span.sent.end_char))
+            found.append(PatternMatch(name, alias, span.sent.start_char, span.sent.end_char,
+                                      start=span.start_char, end=span.end_char))
         for ent in doc.ents:
             if ent.label_ == "PROJECT":
-                found.append(PatternMatch(ent.text, None, ent.sent.start_char, ent.sent.end_char, strong=True))
-        return found
+                found.append(PatternMatch(ent.text, None, ent.sent.start_char, ent.sent.end_char, strong=True,
+                                          start=ent.start_char, end=ent.end_char))
+        # overlapping matches name one project: keep the one with an alias, then the longest
+        kept: list[PatternMatch] = []
+        for m in sorted(found, key=lambda m: (m.strong, m.alias is not None, m.end - m.start), reverse=True):
+            if not any(k.start < m.end and m.start < k.end for k in kept):
+                kept.append(m)
+        return sorted(kept, key=lambda m: m.start)
 
     def _patterns(self, ctx: BlockContext) -> list[Candidate]:
         cands = []
@@ -320,6 +362,17 @@ class ProjectFinder:
             g.description = g.description or c.description
             g.url = g.url or c.url
         return groups
+
+
+_CONNECTORS = {"d'", "d’", "de", "des", "du", "la", "le", "les", "l'", "l’", "et", "&", "of", "the", "and", "for"}
+
+
+def _trim_lower(name: str) -> str:
+    """`Terres d'Eau et` -> `Terres d'Eau`; `Värmevakt volunteer` -> `Värmevakt`."""
+    words = name.split()
+    while len(words) > 1 and (words[-1].lower() in _CONNECTORS or re.sub(r"^[dlDL]['’]", "", words[-1])[:1].islower()):
+        words.pop()
+    return " ".join(words)
 
 
 def _mostly_capitals(text: str) -> bool:

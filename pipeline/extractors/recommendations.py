@@ -30,6 +30,7 @@ class RecommendationFinder:
         self.leadins = [re.compile(p, re.I) for p in rules.words("recommendations.leadins")]
         self.split_on = rules.words("recommendations.split_on")
         self.min_words = int(rules.get("recommendations.min_words", 3))
+        self.table_columns = {w.lower() for w in rules.words("recommendations.table_columns")}
         self.split_min_item_words = int(rules.get("recommendations.split_min_item_words", 40))
 
     def is_recommendation_list(self, ctx: BlockContext, run: list[int]) -> bool:
@@ -53,6 +54,9 @@ class RecommendationFinder:
                 in_list.add(i)
                 for part in self.split_item(ctx.doc.blocks[i].text):
                     hits.append(RecommendationHit(part, "list", i))
+        for i, column in self._table_cells(ctx):
+            in_list.add(i)
+            hits.append(RecommendationHit(column, "list", i))
         for i, analysis in enumerate(ctx.analyses):
             if i in in_list or ctx.doc.blocks[i].kind not in (PARAGRAPH, LIST_ITEM, TABLE_ROW):
                 continue
@@ -68,6 +72,17 @@ class RecommendationFinder:
                 seen.add(key)
                 unique.append(h)
         return unique
+
+    def _table_cells(self, ctx: BlockContext):
+        """(block index, text) of table cells in a column headed `Action`, `Recommendation`..."""
+        def column(header):
+            return next((j for j, h in enumerate(header) if h.rstrip(":") in self.table_columns), None)
+
+        for i, header in ctx.table_rows(lambda cells: column(cells) is not None):
+            cells = ctx.doc.blocks[i].cells
+            j = column(header)
+            if j is not None and j < len(cells) and any(c.isalpha() for c in cells[j]):
+                yield i, cells[j].strip()
 
     @staticmethod
     def calls(doc) -> list[str]:

@@ -106,14 +106,23 @@ class UrlFinder:
         seen_spans: list[tuple[int, int]] = []
         pos = 0
         lines = block.lines or [block.text]
+        consumed = [0] * len(lines)  # characters of a line taken as the end of a broken URL
         for n, line in enumerate(lines):
             for m in _URL.finditer(line):
+                if m.start() < consumed[n]:
+                    continue
                 raw = m.group("url")
                 if line[m.start() - 1:m.start()] == "@" or line[m.end():m.end() + 1] == "@":
                     continue  # part of an e-mail address
                 start = pos + m.start()
-                if m.end() == len(line) and n + 1 < len(lines):
-                    raw += self._continuation(raw, lines[n + 1])
+                k = n
+                while m.end() == len(line) and k + 1 < len(lines):  # broken over one or more lines
+                    more = self._continuation(raw, lines[k + 1])
+                    raw += more
+                    k += 1
+                    consumed[k] = len(more)
+                    if not more or len(more) < len(lines[k].split(" ")[0]) or " " in lines[k].strip():
+                        break
                 url = self.normalise(raw)
                 if url:
                     hits.append(UrlHit(url, self.domain(url), start, pos + m.end()))

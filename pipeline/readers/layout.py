@@ -391,7 +391,7 @@ class BlockAssembler:
     def _gap(self, prev: Line, line: Line) -> bool:
         if prev.page != line.page or line.top < prev.top:
             # a new column or page: the paragraph goes on only if the sentence does
-            return prev.text.rstrip()[-1:] in ".:;!?" or not line.text[:1].islower()
+            return prev.text.rstrip()[-1:] in ".:;!?" or not (line.text[:1].islower() or line.text[:1].isdigit())
         leading = max(self.leading, self.leading * prev.size / self.body)
         if line.top - prev.top > leading * 1.3 + 0.5:
             return True

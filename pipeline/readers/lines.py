@@ -11,8 +11,9 @@ from ..model import HEADING, LIST_ITEM, PARAGRAPH
 from .builder import DocumentBuilder
 
 
-def heading_level(line: str, *, bold: bool = False, section_level: int = 0) -> int:
-    """Level for a line that stands as a heading, 0 when it is not one."""
+def heading_level(line: str, *, bold: bool = False, section_level: int = 0, title_case: bool = False) -> int:
+    """Level for a line that stands as a heading, 0 when it is not one. `title_case`: a lone
+    short line in title case counts too (plain text has no other way to mark a heading)."""
     numbered = T.numbered_heading(line)
     if numbered:
         return numbered
@@ -20,18 +21,20 @@ def heading_level(line: str, *, bold: bool = False, section_level: int = 0) -> i
         return section_level + 1 if section_level else 1
     if bold and T.looks_like_title(line.rstrip(":")):
         return section_level + 1 if section_level else 1
+    if title_case and T.is_title_case_line(line):
+        return section_level + 1 if section_level else 1
     return 0
 
 
 def add_paragraph_lines(builder: DocumentBuilder, lines: list[str], *, links=None, bold: bool = False,
                         section_level: int = 0, page: int | None = None,
-                        indents: list[int] | None = None) -> None:
+                        indents: list[int] | None = None, title_case: bool = False) -> None:
     lines = [line for line in lines if line]
     if not lines:
         return
     links = links or []
     if len(lines) == 1:
-        level = heading_level(lines[0], bold=bold, section_level=section_level)
+        level = heading_level(lines[0], bold=bold, section_level=section_level, title_case=title_case)
         if level:
             builder.add(HEADING, [lines[0].rstrip(":").strip()], level=level, page=page, links=links)
             return

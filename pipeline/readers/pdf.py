@@ -174,7 +174,8 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
     tables = []
     if page.lines or page.rects:
         try:
-            tables = [t for t in page.find_tables() if len(t.rows) >= 2]
+            # a table's header may stand alone at the foot of a page
+            tables = [t for t in page.find_tables() if t.rows and len(t.rows[0].cells) >= 2]
         except Exception:  # noqa: BLE001 - a table we cannot read stays as text
             tables = []
     boxes = [t.bbox for t in tables]

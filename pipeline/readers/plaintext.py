@@ -26,7 +26,7 @@ def read_plaintext(source_text: str, builder: DocumentBuilder) -> dict[str, str]
         if paragraph:
             add_paragraph_lines(builder, [line for line, _ in paragraph],
                                 indents=[indent for _, indent in paragraph],
-                                section_level=section_level)
+                                section_level=section_level, title_case=True)
             paragraph = []
 
     for raw in raw_lines:
