@@ -101,6 +101,17 @@ def extract_document(doc: Document, models_dir: str | None = None) -> Report:
                           [project_key(f) for f in [p.name] + p.aliases]), None)
             if owner:
                 url_owner.setdefault(c.url, owner.project_id)
+    # a website whose domain names the project (`ruralimob.fr`, `fieldloop.eu/dashboard`)
+    all_urls = [hit for hits in ctx.urls for hit in hits]
+    for p in projects:
+        if p.url:
+            continue
+        keys = [k for k in {project_key(f) for f in [p.name] + p.aliases} if len(k) >= 4]
+        hit = next((h for h in all_urls if h.domain and any(k in project_key(h.domain.rsplit(".", 1)[0])
+                                                             for k in keys)), None)
+        if hit is not None:
+            p.url = hit.url
+            url_owner.setdefault(hit.url, p.project_id)
 
     # URLs: one row per distinct URL, mentions counted per position
     urls: list[Url] = []
