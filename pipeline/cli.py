@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -9,8 +10,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import DEFAULT_TIMEOUT, discover_inputs, extract_paths
-from .writers import write_outputs
+from .api import DEFAULT_TIMEOUT, discover_inputs
+from .batch import run_batch
+from .writers import FORMATS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,7 +25,17 @@ def main() -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Folder the CSV, JSON and datapackage.json files are written to.")
+              show_default=True, help="Folder the CSV, JSON and other output files are written to.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the machine's CPU count; 1 runs in this process).")
+@click.option("--force", is_flag=True, help="Process every input again, not only new or changed ones.")
+@click.option("--format", "formats", default="csv,json", show_default=True,
+              help="Comma-separated outputs: csv, json, xlsx (report-data.xlsx), sqlite (report-data.sqlite), "
+                   "parquet (parquet/*.parquet, needs pyarrow). JSON per document is always written.")
+@click.option("--bom", is_flag=True, help="Write CSV files with a UTF-8 byte order mark (for Excel).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Run the per-file work in local processes or on Dask (extra [dask]).")
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://HOST:PORT); default: a local cluster.")
 @click.option("--models", "models_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Rules folder to use instead of the project's models/ "
                                  "(also: REPORT_PIPELINE_MODELS).")
@@ -33,14 +45,17 @@ def main() -> None:
                                  'e.g. {"minutes-2024.pdf": "secret", "board/*.pdf": "other"}.')
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds one file may take before it is reported as a `timeout` error (0: no limit).")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def extract(inputs: tuple[Path, ...], out_dir: Path, models_dir: Path | None, password: str | None,
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and the summary line's absence.")
+def extract(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, force: bool, formats: str, bom: bool,
+            executor: str, scheduler: str | None, models_dir: Path | None, password: str | None,
             passwords_file: Path | None, timeout: float, quiet: bool) -> None:
     """Extract data from INPUT files or folders (default: input/).
 
     Folders are searched recursively for .md, .markdown, .txt, .pdf, .docx, .html and
-    .htm files. Exit status: 0 when every input was processed, 1 when at least one
-    failed (see errors.csv; the others are still written), 2 on a usage error.
+    .htm files. Runs are incremental: only new or changed inputs are processed (see
+    manifest.json in the output folder). Exit status: 0 when every input was processed,
+    1 when at least one failed (see errors.csv; the others are still written), 2 on a
+    usage error.
     """
     if not inputs:
         default = Path("input")
@@ -49,21 +64,47 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, models_dir: Path | None, pa
         inputs = (default,)
     if not discover_inputs(inputs):
         raise click.UsageError("no report files found in " + ", ".join(str(p) for p in inputs))
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise click.BadParameter(f"unknown format {', '.join(unknown)}; choose from {', '.join(FORMATS)}",
+                                 param_hint="--format")
+    tty = sys.stderr.isatty() and not quiet
+    bar = None
 
-    def progress(source: str, status: str) -> None:
-        if status != "ok":
+    def start(total: int) -> None:
+        nonlocal bar
+        if tty and total:
+            bar = click.progressbar(length=total, label="extracting", file=sys.stderr, show_pos=True, show_eta=True)
+            bar.__enter__()
+
+    counts = {"pages": 0, "failed": 0}
+
+    def progress(source: str, status: str, pages: int) -> None:
+        counts["pages"] += pages
+        counts["failed"] += status != "ok"
+        if bar is not None:
+            bar.label = f"extracting ({counts['pages']} pages, {counts['failed']} failed)"
+            bar.update(1)
+        elif status != "ok":
             click.echo(f"{source}: {status}", err=True)
         elif not quiet:
-            click.echo(f"{source}: ok")
+            click.echo(f"{source}: ok ({pages} pages)" if pages else f"{source}: ok")
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = extract_paths(inputs, models_dir=str(models_dir) if models_dir else None, on_file=progress,
-                               password=password, passwords=_load_passwords(passwords_file), timeout=timeout)
-    write_outputs(result, out_dir)
+        try:
+            summary = run_batch(
+                inputs, out_dir, jobs=jobs or os.cpu_count() or 1, force=force,
+                models_dir=str(models_dir) if models_dir else None, password=password,
+                passwords=_load_passwords(passwords_file), timeout=timeout, executor=executor, scheduler=scheduler,
+                formats=chosen, bom=bom, on_file=progress, on_start=start)
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
     if not quiet:
-        click.echo(f"{len(result.reports)} ok, {len(result.errors)} failed; output in {out_dir}")
-    sys.exit(0 if result.ok else 1)
+        click.echo(summary.line() + f"; output in {out_dir}")
+    sys.exit(0 if summary.ok else 1)
 
 
 def _load_passwords(path: Path | None) -> dict[str, str] | None:

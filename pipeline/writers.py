@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .api import BatchResult
-from .model import Report
+from .model import DocumentInfo, Figure, Project, Recommendation, Report, Section, Url
 from .numbers import format_number, to_number
 
 
@@ -152,6 +152,20 @@ def report_json(report: Report) -> bytes:
     return (json.dumps(out, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def read_report_json(data: bytes) -> Report:
+    """The inverse of `report_json`: a Report from its JSON (numbers back to Decimal)."""
+    raw = json.loads(data.decode("utf-8"))
+
+    def dec(v):
+        return None if v is None else Decimal(str(v))
+
+    doc = DocumentInfo(**raw["document"])
+    figures = [Figure(**{**f, "value": dec(f["value"]), "value_max": dec(f["value_max"])}) for f in raw["figures"]]
+    return Report(document=doc, sections=[Section(**x) for x in raw["sections"]],
+                  projects=[Project(**x) for x in raw["projects"]], urls=[Url(**x) for x in raw["urls"]],
+                  figures=figures, recommendations=[Recommendation(**x) for x in raw["recommendations"]])
+
+
 def datapackage() -> dict:
     resources = []
     for name, spec in TABLES.items():
@@ -170,27 +184,53 @@ def datapackage() -> dict:
     return {"name": "report-pipeline-output", "profile": "tabular-data-package", "resources": resources}
 
 
-def write_outputs(result: BatchResult, out_dir: str | os.PathLike) -> list[Path]:
-    """Write every output file for a batch into `out_dir`; returns the paths written."""
+FORMATS = ("csv", "json", "xlsx", "sqlite", "parquet")
+
+
+def write_outputs(result: BatchResult, out_dir: str | os.PathLike, formats=("csv", "json"),
+                  bom: bool = False) -> list[Path]:
+    """Write the batch into `out_dir` in the formats asked for; returns the paths written.
+
+    The per-document JSON files are always written: they also serve as the cache of
+    incremental runs.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, rows in table_rows(result).items():
-        path = out / f"{name}.csv"
-        atomic_write(path, csv_bytes(name, rows))
+    tables = table_rows(result)
+    if "csv" in formats:
+        for name, rows in tables.items():
+            path = out / f"{name}.csv"
+            data = csv_bytes(name, rows)
+            atomic_write(path, (b"\xef\xbb\xbf" + data) if bom else data)
+            written.append(path)
+        path = out / "datapackage.json"
+        atomic_write(path, (json.dumps(datapackage(), indent=2) + "\n").encode("utf-8"))
         written.append(path)
     json_dir = out / "json"
     keep = set()
     for report in result.reports:
         path = json_dir / f"{report.doc_id}.json"
-        atomic_write(path, report_json(report))
+        data = report_json(report)
+        if not path.exists() or path.read_bytes() != data:
+            atomic_write(path, data)
         keep.add(path.name)
         written.append(path)
     if json_dir.is_dir():  # documents no longer in the batch leave no stale JSON behind
         for stale in json_dir.glob("*.json"):
             if stale.name not in keep:
                 stale.unlink()
-    path = out / "datapackage.json"
-    atomic_write(path, (json.dumps(datapackage(), indent=2) + "\n").encode("utf-8"))
-    written.append(path)
+    if "xlsx" in formats:
+        from .spreadsheets import xlsx_bytes
+        path = out / "report-data.xlsx"
+        atomic_write(path, xlsx_bytes(tables))
+        written.append(path)
+    if "sqlite" in formats:
+        from .spreadsheets import write_sqlite
+        path = out / "report-data.sqlite"
+        write_sqlite(tables, path)
+        written.append(path)
+    if "parquet" in formats:
+        from .spreadsheets import write_parquet
+        written.extend(write_parquet(tables, out / "parquet"))
     return written

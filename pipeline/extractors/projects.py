@@ -248,6 +248,8 @@ class ProjectFinder:
         cands = []
         for word, blocks in seen.items():
             key = project_key(word)
+            if re.search(r"[A-Z]s$", word.split()[0]):
+                continue  # `CoVEs`, `SMEs`: the plural of an acronym names a kind of thing
             if key in known or any(k.startswith(key) for k in known) or word.lower() in self.not_distinctive \
                     or key in self.not_projects:
                 continue  # `SoilWitness` of `SoilWitness Europe` is the same project

@@ -1,0 +1,158 @@
+"""Outputs where users work: an Excel workbook, a SQLite database, Parquet files.
+
+All three come from the same table rows as the CSVs (`writers.table_rows`) and the same
+column types (`writers.TABLES`), and all are byte-identical for the same inputs.
+"""
+from __future__ import annotations
+
+import io
+import os
+import sqlite3
+import tempfile
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from .writers import TABLES, atomic_write, safe_text
+
+FIXED_TIME = datetime(2000, 1, 1)
+
+
+def _typed(value, kind: str):
+    """A cell as a number, a date or text (None when empty)."""
+    if value is None or value == "":
+        return None
+    if kind == "integer":
+        return int(value)
+    if kind == "number":
+        d = value if isinstance(value, Decimal) else Decimal(str(value))
+        return int(d) if d == d.to_integral_value() else float(d)
+    if kind == "date":
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def xlsx_bytes(tables: dict[str, list[dict]]) -> bytes:
+    """One sheet per table: bold frozen header, column widths, numbers and dates typed,
+    URLs clickable, text never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "report-pipeline"
+    for name, rows in tables.items():
+        ws = wb.create_sheet(name)
+        columns = TABLES[name]["columns"]
+        ws.append([c.name for c in columns])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        widths = [len(c.name) for c in columns]
+        for r, row in enumerate(rows, start=2):
+            for j, col in enumerate(columns, start=1):
+                value = _typed(row.get(col.name), col.type)
+                if isinstance(value, str):
+                    value = safe_text(value)
+                cell = ws.cell(row=r, column=j, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # a string is never evaluated, whatever it starts with
+                    if col.name == "url" and value.startswith(("http://", "https://")):
+                        cell.hyperlink = value
+                        cell.style = "Hyperlink"
+                elif isinstance(value, date):
+                    cell.number_format = "yyyy-mm-dd"
+                widths[j - 1] = max(widths[j - 1], min(60, len(str(value or ""))))
+        for j, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = width + 2
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _fixed_zip(buffer.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Rewrite a ZIP with fixed entry times so the same workbook gives the same bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+_SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}
+
+
+def write_sqlite(tables: dict[str, list[dict]], path: Path) -> None:
+    """A table per CSV with primary keys, foreign keys to `documents`, indexes on doc_id and
+    project_id. Built in a temporary file and renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA foreign_keys = ON")
+            for name, spec in TABLES.items():
+                cols = [f'"{c.name}" {_SQL_TYPES[c.type]}' for c in spec["columns"]]
+                if spec["key"]:
+                    cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in spec["key"]) + ")")
+                if name not in ("documents", "errors"):
+                    cols.append('FOREIGN KEY ("doc_id") REFERENCES documents ("doc_id")')
+                con.execute(f'CREATE TABLE "{name}" ({", ".join(cols)})')
+                names = [c.name for c in spec["columns"]]
+                rows = [tuple(_sql_value(_typed(r.get(c.name), c.type)) for c in spec["columns"])
+                        for r in tables.get(name, [])]
+                con.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" for _ in names)})', rows)
+                if "doc_id" in names and name != "documents":
+                    con.execute(f'CREATE INDEX "{name}_doc_id" ON "{name}" ("doc_id")')
+                if "project_id" in names:
+                    con.execute(f'CREATE INDEX "{name}_project_id" ON "{name}" ("project_id")')
+            con.commit()
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _sql_value(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def write_parquet(tables: dict[str, list[dict]], folder: Path) -> list[Path]:
+    """One Parquet file per table (needs the `parquet` extra: pyarrow)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - depends on the extra
+        raise RuntimeError("Parquet output needs pyarrow: pip install 'report-pipeline[parquet]'") from exc
+    folder.mkdir(parents=True, exist_ok=True)
+    kinds = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
+    written = []
+    for name, rows in tables.items():
+        columns = TABLES[name]["columns"]
+        schema = pa.schema([(c.name, kinds[c.type]) for c in columns])
+        data = {c.name: [_typed(r.get(c.name), c.type) for r in rows] for c in columns}
+        for c in columns:  # a date column may hold a partial date (`2023-03`): keep it as text then
+            if c.type == "date" and any(isinstance(v, str) for v in data[c.name]):
+                schema = schema.set(schema.get_field_index(c.name), pa.field(c.name, pa.string()))
+                data[c.name] = [None if v is None else str(v) for v in data[c.name]]
+        table = pa.table(data, schema=schema)
+        buffer = pa.BufferOutputStream()
+        pq.write_table(table, buffer)
+        path = folder / f"{name}.parquet"
+        atomic_write(path, buffer.getvalue().to_pybytes())
+        written.append(path)
+    return written
