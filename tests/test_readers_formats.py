@@ -1,5 +1,4 @@
 """PDF, DOCX and HTML readers on small fixtures built here, one behaviour each."""
-import io
 import zipfile
 
 import pytest
