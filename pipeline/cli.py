@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -10,9 +11,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .api import DEFAULT_TIMEOUT, discover_inputs
+from .api import DEFAULT_TIMEOUT, BatchResult, discover_inputs, extract_file, extract_paths
 from .batch import run_batch
-from .writers import FORMATS
+from .check import diff_tables, format_diffs
+from .errors import ReportError
+from .evaluate import evaluate as score_against_gold
+from .evaluate import format_table
+from .writers import FORMATS, table_rows, write_outputs
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,6 +110,83 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, force: bo
     if not quiet:
         click.echo(summary.line() + f"; output in {out_dir}")
     sys.exit(0 if summary.ok else 1)
+
+
+def _batch(inputs: tuple[Path, ...], models_dir: Path | None) -> BatchResult:
+    if not inputs:
+        if not Path("input").is_dir():
+            raise click.UsageError("no INPUT given and no input/ folder here")
+        inputs = (Path("input"),)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return extract_paths(inputs, models_dir=str(models_dir) if models_dir else None)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--expected", "expected_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of expected CSV outputs (as `extract` writes them).")
+@click.option("--update", is_flag=True, help="Rewrite the expected outputs with the current ones.")
+@click.option("--models", "models_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Rules folder to use instead of the project's models/.")
+def check(inputs: tuple[Path, ...], expected_dir: Path, update: bool, models_dir: Path | None) -> None:
+    """Extract INPUT (default: input/) and compare every table with the expected outputs.
+
+    Rows are matched on their natural keys; the report lists rows added, removed and
+    changed cells (old -> new) per table. Exit status 1 on any difference, 0 otherwise.
+    """
+    result = _batch(inputs, models_dir)
+    tables = table_rows(result)
+    if update:
+        write_outputs(result, expected_dir, formats=("csv",))
+        for extra in ("datapackage.json",):
+            (expected_dir / extra).unlink(missing_ok=True)
+        shutil.rmtree(expected_dir / "json", ignore_errors=True)
+        click.echo(f"expected outputs written to {expected_dir}")
+        return
+    diffs = diff_tables(tables, expected_dir)
+    click.echo(format_diffs(diffs))
+    sys.exit(1 if any(not d.empty for d in diffs) else 0)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--gold", "gold_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of NAME.gold.json annotations (format: see README, 'Gold files').")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary instead of the table.")
+@click.option("--verbose", "-v", is_flag=True, help="List every miss and every false positive.")
+@click.option("--models", "models_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Rules folder to use instead of the project's models/.")
+def evaluate(inputs: tuple[Path, ...], gold_dir: Path, as_json: bool, verbose: bool, models_dir: Path | None) -> None:
+    """Extract INPUT (default: input/) and score it against gold annotations: precision,
+    recall and F1 per kind, project-URL and figure-unit accuracy, section recall, metadata."""
+    ev = score_against_gold(table_rows(_batch(inputs, models_dir)), gold_dir)
+    if as_json:
+        out = ev.summary()
+        if verbose:
+            out["misses"] = {k: t.misses for k, t in ev.kinds.items()}
+            out["extras"] = {k: t.extras for k, t in ev.kinds.items()}
+        click.echo(json.dumps(out, ensure_ascii=False))
+    else:
+        click.echo(format_table(ev, verbose=verbose))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--password", default=None, help="Password for an encrypted PDF.")
+def inspect(file: Path, password: str | None) -> None:
+    """Show FILE's section tree with pages, then every extracted row with its section and
+    the text it came from, to see why something was or was not extracted."""
+    from .inspect import describe
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            report = extract_file(file, password=password)
+        except ReportError as exc:
+            click.echo(f"{file}: {exc.kind}: {exc.message}", err=True)
+            sys.exit(1)
+    click.echo(describe(report))
 
 
 def _load_passwords(path: Path | None) -> dict[str, str] | None:
