@@ -50,9 +50,9 @@ class BatchResult:
 
 
 def extract_file(path: str | os.PathLike, source: str | None = None, models_dir: str | None = None,
-                 password: str | None = None) -> Report:
+                 password: str | None = None, pdf_engine: str = "pdfplumber") -> Report:
     """Extract one report. Raises `ReportError` for input that cannot be processed."""
-    doc = read_document(Path(path), source, password=password, models_dir=models_dir)
+    doc = read_document(Path(path), source, password=password, models_dir=models_dir, pdf_engine=pdf_engine)
     return extract_document(doc, models_dir=models_dir)
 
 

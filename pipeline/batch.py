@@ -64,22 +64,25 @@ class BatchSummary:
 _WORKER: dict = {}
 
 
-def _init_worker(models_dir: str | None, timeout: float | None) -> None:
+def _init_worker(models_dir: str | None, timeout: float | None, pdf_engine: str = "pdfplumber") -> None:
     from .nlp import build_pipeline
     from .rules import LANGUAGES
 
-    _WORKER.update(models_dir=models_dir, timeout=timeout)
+    _WORKER.update(models_dir=models_dir, timeout=timeout, pdf_engine=pdf_engine)
     for lang in LANGUAGES:
         build_pipeline(lang, models_dir or "")
 
 
-def process(task: Task, models_dir: str | None = None, timeout: float | None = None) -> tuple[str, object]:
+def process(task: Task, models_dir: str | None = None, timeout: float | None = None,
+            pdf_engine: str = "pdfplumber") -> tuple[str, object]:
     """Extract one input: ("ok", Report) or ("error", ErrorRow); never raises."""
     models_dir = _WORKER.get("models_dir", models_dir)
     timeout = _WORKER.get("timeout", timeout)
+    pdf_engine = _WORKER.get("pdf_engine", pdf_engine)
     try:
         with time_limit(timeout, task.source):
-            return "ok", extract_file(task.path, source=task.source, models_dir=models_dir, password=task.password)
+            return "ok", extract_file(task.path, source=task.source, models_dir=models_dir, password=task.password,
+                                      pdf_engine=pdf_engine)
     except ReportError as exc:
         return "error", ErrorRow(task.source, exc.kind, exc.message)
     except RecursionError:
@@ -92,9 +95,10 @@ def process(task: Task, models_dir: str | None = None, timeout: float | None = N
 
 # -- executors ---------------------------------------------------------------------------
 
-def _run_local(tasks: list[Task], jobs: int, models_dir, timeout, on_done) -> None:
+def _run_local(tasks: list[Task], jobs: int, models_dir, timeout, on_done, engine: str = "pdfplumber") -> None:
+    init = (models_dir, timeout, engine)
     if jobs <= 1:
-        _init_worker(models_dir, timeout)
+        _init_worker(*init)
         try:
             for task in tasks:
                 on_done(task, *process(task))
@@ -103,7 +107,7 @@ def _run_local(tasks: list[Task], jobs: int, models_dir, timeout, on_done) -> No
         return
     pending = list(tasks)
     while pending:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(models_dir, timeout)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init) as pool:
             futures = {pool.submit(process, t): t for t in pending}
             done: set[int] = set()
             try:
@@ -116,20 +120,21 @@ def _run_local(tasks: list[Task], jobs: int, models_dir, timeout, on_done) -> No
                 # a worker died (a crash in a native library): isolate the files left, one by one
                 pending = [t for t in pending if id(t) not in done]
                 for task in pending:
-                    on_done(task, *_isolated(task, models_dir, timeout))
+                    on_done(task, *_isolated(task, init))
                 pending = []
 
 
-def _isolated(task: Task, models_dir, timeout) -> tuple[str, object]:
+def _isolated(task: Task, init: tuple) -> tuple[str, object]:
     try:
-        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(models_dir, timeout)) as pool:
+        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=init) as pool:
             return pool.submit(process, task).result()
     except BrokenProcessPool:
         return "error", ErrorRow(task.source, "internal_error",
                                  f"{task.source}: the worker process crashed on this file; please report it")
 
 
-def _run_dask(tasks: list[Task], jobs: int, models_dir, timeout, on_done, scheduler: str | None) -> None:
+def _run_dask(tasks: list[Task], jobs: int, models_dir, timeout, on_done, scheduler: str | None,
+              engine: str = "pdfplumber") -> None:
     try:
         from distributed import Client, LocalCluster, as_completed as dask_completed
     except ImportError as exc:  # pragma: no cover - depends on the extra
@@ -141,7 +146,7 @@ def _run_dask(tasks: list[Task], jobs: int, models_dir, timeout, on_done, schedu
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = {client.submit(process, t, models_dir, timeout, pure=False): t for t in tasks}
+        futures = {client.submit(process, t, models_dir, timeout, engine, pure=False): t for t in tasks}
         for future in dask_completed(list(futures)):
             on_done(futures[future], *future.result())
     finally:
@@ -166,7 +171,7 @@ def _write_manifest(out: Path, manifest: dict) -> None:
 def run_batch(inputs, out_dir, *, jobs: int = 1, force: bool = False, models_dir: str | None = None,
               password: str | None = None, passwords: dict[str, str] | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, executor: str = "local", scheduler: str | None = None,
-              formats=("csv", "json"), bom: bool = False,
+              formats=("csv", "json"), bom: bool = False, pdf_engine: str = "pdfplumber",
               on_file: Callable[[str, str, int], None] | None = None,
               on_start: Callable[[int], None] | None = None) -> BatchSummary:
     """Extract `inputs` into `out_dir` incrementally; see the module docstring."""
@@ -174,7 +179,7 @@ def run_batch(inputs, out_dir, *, jobs: int = 1, force: bool = False, models_dir
     out = Path(out_dir)
     (out / "json").mkdir(parents=True, exist_ok=True)
     found = discover_inputs(inputs)
-    versions = {"pipeline": __version__, "rules": rules_version(models_dir)}
+    versions = {"pipeline": __version__, "rules": rules_version(models_dir), "pdf_engine": pdf_engine}
     old = _read_manifest(out)
     reuse = not force and all(old.get(k) == v for k, v in versions.items())
     old_files = old.get("files", {}) if reuse else {}
@@ -218,9 +223,9 @@ def run_batch(inputs, out_dir, *, jobs: int = 1, force: bool = False, models_dir
 
     if tasks:
         if executor == "dask":
-            _run_dask(tasks, jobs, models_dir, timeout, done, scheduler)
+            _run_dask(tasks, jobs, models_dir, timeout, done, scheduler, pdf_engine)
         else:
-            _run_local(tasks, jobs, models_dir, timeout, done)
+            _run_local(tasks, jobs, models_dir, timeout, done, pdf_engine)
     summary.result = BatchResult(reports=sorted(reports.values(), key=lambda r: r.doc_id),
                                  errors=sorted(errors.values(), key=lambda e: e.source))
     write_outputs(summary.result, out, formats=formats, bom=bom)

@@ -35,7 +35,11 @@ def body(lines, x=60, y=120, size=10, step=14):
     return [(x, y + i * step, t, size, False) for i, t in enumerate(lines)]
 
 
-def test_pdf_headings_paragraphs_lists_hyphens_and_running_lines(tmp_path):
+ENGINES = pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+
+
+@ENGINES
+def test_pdf_headings_paragraphs_lists_hyphens_and_running_lines(tmp_path, engine):
     page = [(60, 40, "Forum report 2024 · running header", 8, False), (60, 80, "Green Skills Forum", 18, True)]
     page += body(["The forum gathered many partner-", "ships from the region and discussed re-",
                   "skilling of workers in non-", "EU countries."], y=120)
@@ -44,7 +48,7 @@ def test_pdf_headings_paragraphs_lists_hyphens_and_running_lines(tmp_path):
     page += [(280, 810, "Page 1 of 2", 8, False)]
     page2 = [(60, 40, "Forum report 2024 · running header", 8, False)] + body(["Up-skilling and re-skilling matter."])
     page2 += [(280, 810, "Page 2 of 2", 8, False)]
-    doc = read_document(pdf(tmp_path / "r.pdf", [page, page2], title="Green Skills Forum"))
+    doc = read_document(pdf(tmp_path / "r.pdf", [page, page2], title="Green Skills Forum"), pdf_engine=engine)
     assert doc.pages == 2
     kinds = [(b.kind, b.text, b.page) for b in doc.blocks]
     assert kinds == [
@@ -59,23 +63,25 @@ def test_pdf_headings_paragraphs_lists_hyphens_and_running_lines(tmp_path):
     assert doc.meta_fallback == {"title": "Green Skills Forum", "author": "Ana Lopes"}
 
 
-def test_pdf_two_columns_are_read_one_after_the_other(tmp_path):
+@ENGINES
+def test_pdf_two_columns_are_read_one_after_the_other(tmp_path, engine):
     left = body([f"Left column line {i} of the text" for i in range(12)], x=60, y=150)
     right = body([f"Right column line {i} goes here" for i in range(12)], x=320, y=150)
     doc = read_document(pdf(tmp_path / "c.pdf", [[(60, 100, "A Title That Spans Both Columns Of The Page", 16, True)]
-                                                   + left + right]))
+                                                   + left + right]), pdf_engine=engine)
     text = doc.text
     assert text.startswith("A Title That Spans Both Columns Of The Page")
     assert text.index("Left column line 11") < text.index("Right column line 0")
 
 
-def test_pdf_link_annotations_attach_to_covered_text(tmp_path):
+@ENGINES
+def test_pdf_link_annotations_attach_to_covered_text(tmp_path, engine):
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     x = 60 + stringWidth("The AQUA4ALL project ", "Helvetica", 10)
     w = stringWidth("website", "Helvetica", 10)
     items = body(["The AQUA4ALL project website is online now."]) + [("link", x, 120, w, "https://aqua4all.eu/")]
-    doc = read_document(pdf(tmp_path / "l.pdf", [items]))
+    doc = read_document(pdf(tmp_path / "l.pdf", [items]), pdf_engine=engine)
     (block,) = doc.blocks
     (link,) = block.links
     assert link.url == "https://aqua4all.eu/"
@@ -102,7 +108,8 @@ def test_pdf_truncated_and_garbage(tmp_path):
         assert err.value.kind in ("unreadable_pdf", "empty_document"), (name, err.value.kind)
 
 
-def test_pdf_password(tmp_path):
+@ENGINES
+def test_pdf_password(tmp_path, engine):
     from reportlab.lib import pdfencrypt
 
     c = canvas.Canvas(str(tmp_path / "p.pdf"), pagesize=A4, invariant=1,
@@ -111,9 +118,9 @@ def test_pdf_password(tmp_path):
     c.showPage()
     c.save()
     with pytest.raises(ReportError) as err:
-        read_document(tmp_path / "p.pdf")
+        read_document(tmp_path / "p.pdf", pdf_engine=engine)
     assert err.value.kind == "encrypted" and "--password" in err.value.message
-    assert "Secret minutes" in read_document(tmp_path / "p.pdf", password="s3cret").text
+    assert "Secret minutes" in read_document(tmp_path / "p.pdf", password="s3cret", pdf_engine=engine).text
 
 
 def docx_file(path):

@@ -17,6 +17,7 @@ from .docx import read_docx
 from .html import read_html
 from .markdown import read_markdown
 from .pdf import read_pdf
+from .pdf_pdfium import read_pdf_pdfium
 from .plaintext import read_plaintext
 
 TEXT_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".txt": "text"}
@@ -80,8 +81,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+PDF_ENGINES = ("pdfplumber", "pdfium")
+
+
 def read_document(path: Path, source: str | None = None, *, password: str | None = None,
-                  models_dir: str | None = None) -> Document:
+                  models_dir: str | None = None, pdf_engine: str = "pdfplumber") -> Document:
     """Read one file into the document model, or raise ReportError."""
     path = Path(path)
     source = source if source is not None else str(path)
@@ -100,7 +104,8 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
     pages, meta, fallback, warnings = None, {}, {}, []
     if fmt == "pdf":
         pdf_rules = load_rules(DEFAULT_LANGUAGE, models_dir).get("pdf")
-        pages, fallback, warnings = read_pdf(
+        reader = read_pdf_pdfium if pdf_engine == "pdfium" else read_pdf
+        pages, fallback, warnings = reader(
             path, source, builder, password=password,
             keep_prefixes=set(pdf_rules.get("keep_hyphen_prefixes", [])),
             maybe_prefixes=set(pdf_rules.get("maybe_hyphen_prefixes", [])))

@@ -253,8 +253,12 @@ def _place_tables(lines: list[Line]) -> list[Line]:
 
 
 def _metadata(pdf) -> dict[str, str]:
+    return _metadata_from(getattr(pdf, "metadata", {}) or {})
+
+
+def _metadata_from(info: dict) -> dict[str, str]:
+    """Title and author of the PDF info dictionary, when they are real (not a file name)."""
     meta = {}
-    info = getattr(pdf, "metadata", {}) or {}
     for key in ("Title", "Author"):
         value = info.get(key)
         if isinstance(value, bytes):
