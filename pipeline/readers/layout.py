@@ -128,10 +128,9 @@ def find_gutters(rows: list[list[Word]], min_width: float = 5.0) -> list[tuple[f
     for row in rows:
         seen = bytearray(steps)
         for w in row:
-            for x in range(max(0, int(w.x0 - left)), min(steps, int(w.x1 - left) + 1)):
-                seen[x] = 1
-        for x in range(steps):
-            cover[x] += seen[x]
+            a, b = max(0, int(w.x0 - left)), min(steps, int(w.x1 - left) + 1)
+            seen[a:b] = b"\x01" * max(0, b - a)
+        cover = [c + s for c, s in zip(cover, seen)]
     limit = max(2, int(0.15 * len(rows)))  # titles, running lines, overflowing URLs cross it
     gutters, start = [], None
     for x in range(steps + 1):

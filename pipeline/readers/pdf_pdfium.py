@@ -77,34 +77,42 @@ def _words(page, raw) -> tuple[list[Word], int]:
         text = textpage.get_text_range(0, n)
         height = page.get_height()
         rect = raw.FS_RECTF()
+        ref = ctypes.byref(rect)
+        tp = textpage.raw
+        loose_box, font_size, font_weight = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetFontSize, \
+            raw.FPDFText_GetFontWeight
         words: list[Word] = []
-        current: list[tuple[str, float, float, float, float, float, bool]] = []
+        chars: list[str] = []
+        x0 = x1 = top = bottom = size = 0.0
+        bold = 0
 
         def flush():
-            if current:
-                chars_ = "".join(c[0] for c in current)
-                cleaned, _ = clean_word(chars_)
+            if chars:
+                cleaned, _ = clean_word("".join(chars))
                 if cleaned.strip():
-                    words.append(Word(cleaned, min(c[1] for c in current), max(c[2] for c in current),
-                                      min(c[3] for c in current), max(c[4] for c in current),
-                                      max(c[5] for c in current), sum(c[6] for c in current) * 2 > len(current)))
-                current.clear()
+                    words.append(Word(cleaned, x0, x1, top, bottom, size, bold * 2 > len(chars)))
+                chars.clear()
 
         for i in range(min(n, len(text))):
-            ch = "-" if text[i] in _HYPHENS else text[i]
-            if ch in _SPACE:
+            ch = text[i]
+            if ch in _HYPHENS:
+                ch = "-"
+            elif ch in _SPACE:
                 flush()
                 continue
-            if not raw.FPDFText_GetLooseCharBox(textpage.raw, i, ctypes.byref(rect)):
+            if not loose_box(tp, i, ref):
                 continue
-            size = raw.FPDFText_GetFontSize(textpage.raw, i)
-            x0, x1, top, bottom = rect.left, rect.right, height - rect.top, height - rect.bottom
-            if current:
-                last = current[-1]
-                if x0 - last[2] > 0.15 * max(size, last[5]) or abs(top - last[3]) > 0.5 * max(size, last[5]):
-                    flush()
-            bold = raw.FPDFText_GetFontWeight(textpage.raw, i) >= 600
-            current.append((ch, x0, x1, top, bottom, size, bold))
+            c_size = font_size(tp, i)
+            c_top, c_bottom = height - rect.top, height - rect.bottom
+            if chars and (rect.left - x1 > 0.15 * max(c_size, size) or abs(c_top - top) > 0.5 * max(c_size, size)):
+                flush()
+            if not chars:
+                x0, x1, top, bottom, size, bold = rect.left, rect.right, c_top, c_bottom, c_size, 0
+            else:
+                x1 = max(x1, rect.right)
+                top, bottom, size = min(top, c_top), max(bottom, c_bottom), max(size, c_size)
+            bold += font_weight(tp, i) >= 600
+            chars.append(ch)
         flush()
         return words, sum(len(w.text) for w in words)
     finally:
