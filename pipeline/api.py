@@ -29,7 +29,7 @@ from .extractors.urls import UrlFinder
 from .ids import doc_id as make_doc_id
 from .ids import project_key
 from .model import HEADING, Document, DocumentInfo, ErrorRow, Figure, Project, Recommendation, Report, Url
-from .nlp import build_pipeline
+from .nlp import build_pipeline, sentences
 from .readers import SUPPORTED_EXTENSIONS, read_document
 from .rules import LANGUAGES, load_rules
 from .segment import segment
@@ -56,24 +56,29 @@ def extract_file(path: str | os.PathLike, source: str | None = None, models_dir:
     return extract_document(doc, models_dir=models_dir)
 
 
+def _finders(rules) -> tuple[FigureFinder, ProjectFinder, RecommendationFinder, UrlFinder, MetadataFinder]:
+    """The extractors of one rule set, built once: they hold compiled rules, no document state."""
+    if "finders" not in rules.cache:
+        rules.cache["finders"] = (FigureFinder(rules), ProjectFinder(rules), RecommendationFinder(rules),
+                                  UrlFinder(rules), MetadataFinder(rules))
+    return rules.cache["finders"]
+
+
 def extract_document(doc: Document, models_dir: str | None = None) -> Report:
     lang = detect_language(doc.text)
     rules = load_rules(lang, models_dir)
     nlp = build_pipeline(lang, models_dir or "")
     seg = segment(doc)
-    figure_finder = FigureFinder(rules)
-    finder = ProjectFinder(rules)
-    rec_finder = RecommendationFinder(rules)
+    figure_finder, finder, rec_finder, url_finder, meta_finder = _finders(rules)
     analyses = []
     for block, nd in zip(doc.blocks, nlp.pipe((b.text for b in doc.blocks), batch_size=64)):
         analyses.append(BlockAnalysis(
-            sentences=[(s.start_char, s.end_char) for s in nd.sents],
+            sentences=[(s.start_char, s.end_char) for s in sentences(nd)],
             # a heading's own number (`2.1 Panel`) is no quantity, nor is a heading a call to action
             figures=[h for h in figure_finder.find(nd) if block.kind != HEADING or h.char_start >= _numbering(block.text)],
             projects=finder.match(nd),
             calls=rec_finder.calls(nd) if block.kind != HEADING else [],
         ))
-    url_finder = UrlFinder(rules)
     ctx = BlockContext(doc=doc, seg=seg, analyses=analyses, urls=[url_finder.find(b) for b in doc.blocks])
 
     def where(i: int) -> tuple[str | None, int | None]:
@@ -150,7 +155,7 @@ def extract_document(doc: Document, models_dir: str | None = None) -> Report:
         recs.append(Recommendation(rec_id=f"r{len(recs) + 1}", text=hit.text, kind=hit.kind,
                                    section_id=section_id, page=page))
 
-    meta = MetadataFinder(rules).find(doc)
+    meta = meta_finder.find(doc)
     stem = Path(doc.source).stem if doc.source else Path(doc.path).stem
     info = DocumentInfo(
         doc_id=make_doc_id(stem, doc.sha256), source=doc.source, sha256=doc.sha256, format=doc.format,

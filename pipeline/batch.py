@@ -30,6 +30,7 @@ from .rules import rules_version
 from .writers import atomic_write, read_report_json, report_json, write_outputs
 
 MANIFEST = "manifest.json"
+MANIFEST_INTERVAL = 1.0  # seconds between manifest writes during a batch
 
 
 @dataclass
@@ -204,6 +205,8 @@ def run_batch(inputs, out_dir, *, jobs: int = 1, force: bool = False, models_dir
     if on_start:
         on_start(len(tasks))
 
+    flushed = [time.monotonic()]
+
     def done(task: Task, kind: str, value) -> None:
         entry = {"sha256": task.sha256, "status": kind}
         if kind == "ok":
@@ -217,7 +220,11 @@ def run_batch(inputs, out_dir, *, jobs: int = 1, force: bool = False, models_dir
             entry["error"] = {"error": value.error, "message": value.message}
         manifest["files"][task.source] = entry
         summary.processed += 1
-        _write_manifest(out, {**manifest, "files": {**old_files, **manifest["files"]}})
+        # the manifest records progress for a rerun after an interruption; rewriting it after
+        # every small file would cost more than the file, so at most once per second
+        if time.monotonic() - flushed[0] >= MANIFEST_INTERVAL:
+            _write_manifest(out, {**manifest, "files": {**old_files, **manifest["files"]}})
+            flushed[0] = time.monotonic()
         if on_file:
             on_file(task.source, "ok" if kind == "ok" else value.error, (value.document.pages or 0) if kind == "ok" else 0)
 
@@ -228,7 +235,8 @@ def run_batch(inputs, out_dir, *, jobs: int = 1, force: bool = False, models_dir
             _run_local(tasks, jobs, models_dir, timeout, done, pdf_engine)
     summary.result = BatchResult(reports=sorted(reports.values(), key=lambda r: r.doc_id),
                                  errors=sorted(errors.values(), key=lambda e: e.source))
-    write_outputs(summary.result, out, formats=formats, bom=bom)
+    write_outputs(summary.result, out, formats=formats, bom=bom,
+                  json_written={reports[t.source].doc_id for t in tasks if t.source in reports})
     _write_manifest(out, manifest)  # only now do entries of vanished inputs go
     summary.seconds = time.monotonic() - started
     summary.sources = [s for _, s in found]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def fold(text: str) -> str:
@@ -11,6 +12,7 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
+@lru_cache(maxsize=1 << 16)  # called for every candidate name and form, many times over
 def project_key(name: str) -> str:
     """`EuropeanPlatform UrbanGreening` -> `europeanplatformurbangreening`."""
     return re.sub(r"[^a-z0-9]", "", fold(name))

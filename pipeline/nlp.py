@@ -2,7 +2,8 @@
 
 Components (registered by name, configured by the rules folder):
 - `report_numbers`: merges each number expression (`1 741`, `87,5`, `eleven`) into one
-  token and sets `token._.is_num` / `token._.num` (a Decimal) / `token._.num_approx`.
+  token, tags it POS `NUM` and records its value (`numbers_in(doc)`, also readable as
+  `token._.is_num` / `token._.num` (a Decimal) / `token._.num_approx` / `token._.num_words`).
 - `report_figure_rules`: Matcher (figure_patterns.jsonl) and PhraseMatchers (qualifiers,
   rates, currency and percent words) -> `doc.spans["figure_rules"]`.
 - `report_project_rules`: Matcher (project_patterns.jsonl) -> `doc.spans["project_rules"]`
@@ -12,22 +13,69 @@ No statistical model is loaded and nothing is downloaded.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.attrs import IDX, LENGTH, LOWER, POS, SENT_START
 from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-from .numbers import scan_numbers
+from .numbers import NumberMatch, scan_numbers
 from .rules import Rules, load_rules
 
-for _name, _default in (("is_num", False), ("num", None), ("num_approx", False), ("num_words", False)):
+NUMBERS_KEY = "report_numbers"  # doc.user_data key: {token index: NumberMatch}
+
+
+def doc_text(doc: Doc) -> str:
+    """A doc's text, joined once: `doc.text` joins every token again on each call."""
+    text = doc.user_data.get("report_text")
+    if text is None:
+        text = doc.user_data["report_text"] = doc.text
+    return text
+
+
+def numbers_in(doc: Doc) -> dict[int, NumberMatch]:
+    """The number tokens of a processed doc, by token index (set by `report_numbers`)."""
+    return doc.user_data.get(NUMBERS_KEY, {})
+
+
+def _number_attr(attr: str, default):
+    def get(token: Token):
+        match = numbers_in(token.doc).get(token.i)
+        return default if match is None else getattr(match, attr)
+    return get
+
+
+# Kept for patterns and users that read them; the extractors use `numbers_in` (much faster).
+for _name, _attr, _default in (("is_num", None, False), ("num", "value", None),
+                               ("num_approx", "approx", False), ("num_words", "words", False)):
     if not Token.has_extension(_name):
-        Token.set_extension(_name, default=_default)
+        getter = (lambda t: t.i in numbers_in(t.doc)) if _attr is None else _number_attr(_attr, _default)
+        Token.set_extension(_name, getter=getter)
+# The pattern row (dict) behind each rule span, by the span's id: a getter over a registry
+# costs a dict look-up where setting an extension value per span costs an object per span.
+_RULE_ROWS: dict[int, dict] = {}
+
+
+def rule_of(span: Span) -> dict | None:
+    """The pattern row that produced a span of `doc.spans[...]` (also `span._.rule`)."""
+    return _RULE_ROWS.get(span.id)
+
+
 if not Span.has_extension("rule"):
-    Span.set_extension("rule", default=None)  # the pattern row (dict) that produced the span
+    Span.set_extension("rule", getter=rule_of)
+
+
+def _register_row(key: str, row: dict, strings) -> int:
+    span_id = strings.add(key)
+    _RULE_ROWS[span_id] = row
+    return span_id
 
 
 def _rules(models_dir: str, lang: str) -> Rules:
@@ -45,12 +93,13 @@ class NumberMerger:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for match in scan_numbers(doc.text, self.rules):
+        text = doc_text(doc)
+        for match in scan_numbers(text, self.rules):
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
             if span is None:
                 continue
             if span.start_char != match.start or span.end_char != match.end:
-                extra = doc.text[span.start_char:match.start] + doc.text[match.end:span.end_char]
+                extra = text[span.start_char:match.start] + text[match.end:span.end_char]
                 if any(c.isalnum() for c in extra):
                     continue  # digits inside a larger word: a name, not a number
             spans.append((span, match))
@@ -62,15 +111,16 @@ class NumberMerger:
                 taken.update(range(span.start, span.end))
                 if len(span) > 1:
                     retok.merge(span)
+        found: dict[int, NumberMatch] = {}
         for span, match in spans:
             token = doc.char_span(match.start, match.end, alignment_mode="expand")
             if token is None:
                 continue
             tok = token[0]
-            tok._.is_num = True
-            tok._.num = match.value
-            tok._.num_approx = match.approx
-            tok._.num_words = match.words
+            # POS NUM is what patterns test (`{"POS": "NUM"}`): a C attribute, unlike `_.is_num`
+            tok.pos_ = "NUM"
+            found[tok.i] = match
+        doc.user_data[NUMBERS_KEY] = found
         return doc
 
 
@@ -84,28 +134,143 @@ def _phrase_matcher(nlp: Language, groups: dict[str, list[str]]) -> PhraseMatche
 
 
 class _PatternComponent:
-    """A Matcher over a pattern file; matches go to doc.spans[span_key] with their row."""
+    """A Matcher over a pattern file; matches go to doc.spans[span_key], `rule_of(span)` is the row.
+
+    A block is matched only with the patterns that could match it: every token a pattern
+    requires (no `?`/`*` operator) that names literal words (`LOWER`, `ORTH`, `TEXT`) or a `POS`
+    must find one of them in the block. Most blocks hold few of the trigger words, and the
+    Matcher's cost grows with the patterns it tries at every token. One Matcher is built per
+    set of candidate patterns met, on first use.
+    """
 
     span_key = ""
 
     def __init__(self, nlp: Language, rows: list[dict]) -> None:
-        self.matcher = Matcher(nlp.vocab)
-        self.rows: dict[str, dict] = {}
+        self.vocab = nlp.vocab
+        self.rows: list[tuple[str, list, str, int]] = []  # per pattern: key, pattern, label, span id
+        self.requirements: list[list[tuple[int, frozenset[int]]]] = []
+        self.labels: dict[int, tuple[str, int]] = {}  # match id -> (label, span id)
         for i, row in enumerate(rows):
-            key = f"{row.get('label', 'RULE')}#{i}"
-            self.rows[key] = row
-            self.matcher.add(key, [row["pattern"]], greedy="LONGEST")
+            label = row.get("label", "RULE")
+            key = f"{self.span_key}:{id(self)}:{label}#{i}"
+            Matcher(nlp.vocab).add(key, [row["pattern"]])  # a bad pattern fails here, at load time
+            span_id = _register_row(key, row, nlp.vocab.strings)
+            self.rows.append((key, row["pattern"], label, span_id))
+            self.labels[nlp.vocab.strings.add(key)] = (label, span_id)
+            self.requirements.append(_requirements(row["pattern"], nlp.vocab.strings))
+        # Each required token is a bit; a word (hash) present in a block sets the bits of the
+        # tokens it satisfies, and a pattern is a candidate when all its bits are set.
+        self.bits: dict[int, dict[int, int]] = {}  # attr -> hash -> bits
+        self.masks: list[int] = []
+        bit = 1
+        for reqs in self.requirements:
+            mask = 0
+            for attr, hashes in reqs:
+                for h in hashes:
+                    by_hash = self.bits.setdefault(attr, {})
+                    by_hash[h] = by_hash.get(h, 0) | bit
+                mask |= bit
+                bit <<= 1
+            self.masks.append(mask)
+        self.keys = {attr: frozenset(by_hash) for attr, by_hash in self.bits.items()}
+        self._matchers: dict[tuple[int, ...], Matcher] = {}
+
+    def could_match(self, doc: Doc) -> tuple[int, ...]:
+        """The indexes of the patterns whose required words are all in doc."""
+        have = 0
+        for attr, keys in self.keys.items():
+            by_hash = self.bits[attr]
+            for h in keys.intersection(_present(doc, attr)):
+                have |= by_hash[h]
+        return tuple(i for i, mask in enumerate(self.masks) if have & mask == mask)
+
+    def _matcher(self, subset: tuple[int, ...]) -> Matcher:
+        matcher = self._matchers.get(subset)
+        if matcher is None:
+            matcher = self._matchers[subset] = Matcher(self.vocab)
+            for i in subset:
+                key, pattern, _, _ = self.rows[i]
+                matcher.add(key, [pattern], greedy="LONGEST")
+        return matcher
 
     def matches(self, doc: Doc) -> list[Span]:
+        subset = self.could_match(doc)
+        if not subset:
+            return []
         spans = []
-        for match_id, start, end in self.matcher(doc):
-            key = doc.vocab.strings[match_id]
-            row = self.rows[key]
-            span = Span(doc, start, end, label=row.get("label", "RULE"))
-            span._.rule = row
-            spans.append(span)
+        # allow_missing: POS is set on number tokens only, a block without numbers has none
+        for match_id, start, end in self._matcher(subset)(doc, allow_missing=True):
+            label, span_id = self.labels[match_id]
+            spans.append(Span(doc, start, end, label=label, span_id=span_id))
         spans.sort(key=lambda s: (s.start, -len(s)))
         return spans
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # token indexes
+    end: int
+    start_char: int
+    end_char: int
+
+
+def sentences(doc: Doc) -> list[Sentence]:
+    """The sentences of a processed doc, computed once from one array (`doc.sents` builds
+    a Python object per token on every call)."""
+    cached = doc.user_data.get("report_sentences")
+    if cached is not None:
+        return cached
+    out: list[Sentence] = []
+    if len(doc):
+        arr = doc.to_array([SENT_START, IDX, LENGTH]).astype("int64")
+        starts = [0] + [i for i in numpy.flatnonzero(arr[:, 0] == 1).tolist() if i]
+        for start, end in zip(starts, starts[1:] + [len(doc)]):
+            out.append(Sentence(start, end, int(arr[start, 1]), int(arr[end - 1, 1] + arr[end - 1, 2])))
+    doc.user_data["report_sentences"] = out
+    return out
+
+
+def sentence_of(doc: Doc, i: int) -> Sentence:
+    """The sentence holding token i."""
+    sents = sentences(doc)
+    starts = doc.user_data.get("report_sentence_starts")
+    if starts is None:
+        starts = doc.user_data["report_sentence_starts"] = [s.start for s in sents]
+    return sents[bisect_right(starts, i) - 1]
+
+
+def _present(doc: Doc, attr: int) -> set[int]:
+    """The values (hashes) of `attr` in doc, computed once per doc for all components."""
+    cache = doc.user_data.setdefault("report_present", {})
+    if attr not in cache:
+        cache[attr] = set(doc.count_by(attr))
+    return cache[attr]
+
+
+# ORTH and TEXT are checked as LOWER: a looser test, one set per doc for all of them
+_LITERAL_ATTRS = {"LOWER": LOWER, "ORTH": LOWER, "TEXT": LOWER, "POS": POS}
+
+
+def _requirements(pattern: list[dict], strings) -> list[tuple[int, frozenset[int]]]:
+    """(attribute, hashes) for each token of `pattern` that must be present, one of the hashes."""
+    reqs = []
+    for token in pattern:
+        op = str(token.get("OP", "1"))
+        if op in ("?", "*", "!") or op.startswith(("{0", "{,")):
+            continue
+        for name, value in token.items():
+            attr = _LITERAL_ATTRS.get(name.upper())
+            if attr is None:
+                continue
+            if isinstance(value, dict) and set(value) == {"IN"}:
+                value = value["IN"]
+            if isinstance(value, str):
+                value = [value]
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                if attr == LOWER:
+                    value = [v.lower() for v in value]
+                reqs.append((attr, frozenset(strings.add(v) for v in value)))
+    return reqs
 
 
 @Language.factory("report_figure_rules", default_config={"models_dir": ""})
@@ -131,14 +296,20 @@ class FigureRules(_PatternComponent):
             groups.setdefault(f"CURRENCY|{code}", []).append(code)
         groups["PERCENT|"] = list(rules.get("figures.percent_words", []))
         self.phrases = _phrase_matcher(nlp, groups)
+        self.phrase_rows: dict[int, tuple[str, int]] = {}
+        for key in groups:
+            label, _, value = key.partition("|")
+            self.phrase_rows[nlp.vocab.strings.add(key)] = (label, _register_row(
+                f"{self.span_key}:{id(self)}:{key}", {"label": label, "value": value}, nlp.vocab.strings))
 
     def __call__(self, doc: Doc) -> Doc:
+        if not numbers_in(doc):  # every mark qualifies a number: none, nothing to mark
+            doc.spans[self.span_key] = []
+            return doc
         spans = self.matches(doc)
         for match_id, start, end in self.phrases(doc):
-            label, _, value = doc.vocab.strings[match_id].partition("|")
-            span = Span(doc, start, end, label=label)
-            span._.rule = {"label": label, "value": value}
-            spans.append(span)
+            label, span_id = self.phrase_rows[match_id]
+            spans.append(Span(doc, start, end, label=label, span_id=span_id))
         doc.spans[self.span_key] = sorted(spans, key=lambda s: (s.start, -len(s)))
         return doc
 
@@ -190,9 +361,13 @@ def _tune_tokenizer(nlp: Language) -> None:
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
 
 
-@lru_cache(maxsize=4)
-def build_pipeline(lang: str, models_dir: str = "") -> Language:
+def build_pipeline(lang: str, models_dir: str | None = "") -> Language:
     """A blank spaCy pipeline for `lang` with the report rule components; cached per process."""
+    return _build_pipeline(lang, str(models_dir or ""))
+
+
+@lru_cache(maxsize=4)  # called with positional arguments only, so one entry per pipeline
+def _build_pipeline(lang: str, models_dir: str) -> Language:
     nlp = spacy.blank(lang)
     _tune_tokenizer(nlp)
     nlp.add_pipe("sentencizer")

@@ -21,9 +21,10 @@ _NOT_NUMBERS = re.compile(
     r"|\d{4}-\d{1,2}-\d{1,2}"  # 2022-02-03
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}(?!\d)"  # 03/02/2022, 3.2.2022
     r"|\+\d[\d ().-]{6,}\d"  # +33 1 23 45 67 89
-    r"|(?<!\d)0\d(?:[ .-]\d{2}){4}(?!\d)"  # 01 23 45 67 89
+    r"|0(?<![0-9]0)\d(?:[ .-]\d{2}){4}(?!\d)"  # 01 23 45 67 89 (no digit before the 0)
     r"|\d+(?:\.\d+){2,}(?!\d)"  # 3.0.1 (unless it is 1.741.000, see below)
 )
+_DIGIT = re.compile(r"\d")
 _DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _LITERAL = re.compile(
     r"(?<![\w.,/])"
@@ -78,6 +79,12 @@ def parse_number(literal: str, lang: str = "en") -> Decimal | None:
 
 
 def _number_words(rules: Rules) -> tuple[dict[str, Decimal], dict[str, Decimal], re.Pattern | None]:
+    if "number_words" not in rules.cache:
+        rules.cache["number_words"] = _compile_number_words(rules)
+    return rules.cache["number_words"]
+
+
+def _compile_number_words(rules: Rules) -> tuple[dict[str, Decimal], dict[str, Decimal], re.Pattern | None]:
     exact = {k.lower(): Decimal(str(v)) for k, v in rules.get("numbers.words", {}).items()}
     approx = {k.lower(): Decimal(str(v)) for k, v in rules.get("numbers.approximate", {}).items()}
     names = sorted(set(exact) | set(approx), key=len, reverse=True)
@@ -90,14 +97,33 @@ def _number_words(rules: Rules) -> tuple[dict[str, Decimal], dict[str, Decimal],
 
 
 def scan_numbers(text: str, rules: Rules) -> list[NumberMatch]:
+    scales = rules.cache.get("attached_scales")
+    if scales is None:
+        scales = rules.cache["attached_scales"] = {
+            k: Decimal(str(v)) for k, v in rules.get("numbers.attached_scales", {}).items()}
+    found: list[NumberMatch] = []
+    if _DIGIT.search(text):
+        _scan_literals(text, rules, scales, found)
+    exact, approx, pattern = _number_words(rules)
+    if pattern is not None:
+        for m in pattern.finditer(text):
+            a, b = m.group("a").lower(), (m.group("b") or "").lower()
+            if a in approx and not b:
+                found.append(NumberMatch(m.start(), m.end(), approx[a], approx=True, words=True))
+            elif a in exact and (not b or b in exact):
+                value = exact[a] + (exact[b] if b else 0)
+                found.append(NumberMatch(m.start(), m.end(), value, words=True))
+    found.sort(key=lambda n: n.start)
+    return found
+
+
+def _scan_literals(text: str, rules: Rules, scales: dict[str, Decimal], found: list[NumberMatch]) -> None:
     lang = rules.lang
-    scales = {k: Decimal(str(v)) for k, v in rules.get("numbers.attached_scales", {}).items()}
     blocked = [m.span() for m in _NOT_NUMBERS.finditer(text) if not _DOT_GROUPED.fullmatch(m.group())]
 
     def free(a: int, b: int) -> bool:
         return not any(a < y and x < b for x, y in blocked)
 
-    found: list[NumberMatch] = []
     for m in _LITERAL.finditer(text):
         start, end = m.span()
         if not free(start, end) or (start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha()):
@@ -117,17 +143,6 @@ def scan_numbers(text: str, rules: Rules) -> list[NumberMatch]:
             value *= scales[suffix]
             scaled = True
         found.append(NumberMatch(start, end, value, scaled=scaled))
-    exact, approx, pattern = _number_words(rules)
-    if pattern is not None:
-        for m in pattern.finditer(text):
-            a, b = m.group("a").lower(), (m.group("b") or "").lower()
-            if a in approx and not b:
-                found.append(NumberMatch(m.start(), m.end(), approx[a], approx=True, words=True))
-            elif a in exact and (not b or b in exact):
-                value = exact[a] + (exact[b] if b else 0)
-                found.append(NumberMatch(m.start(), m.end(), value, words=True))
-    found.sort(key=lambda n: n.start)
-    return found
 
 
 def _split_parts(literal: str, offset: int, lang: str) -> list[NumberMatch]:

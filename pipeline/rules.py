@@ -41,6 +41,8 @@ class Rules:
     lang: str
     data: dict[str, dict[str, Any]] = field(default_factory=dict)  # file stem -> content
     patterns: dict[str, list[dict]] = field(default_factory=dict)  # file stem -> jsonl rows
+    # values derived from the rules (compiled regexes, parsed word lists), built once per Rules
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, ref: str, default: Any = None) -> Any:
         """`rules.get("figures.qualifiers")` -> the value of key qualifiers in figures.json."""
@@ -96,8 +98,13 @@ def _resolve(obj: Any, rules: Rules) -> Any:
     return obj
 
 
-@lru_cache(maxsize=8)
-def load_rules(lang: str, models_dir: str | None = None) -> Rules:
+def load_rules(lang: str, models_dir: str | os.PathLike | None = None) -> Rules:
+    """The rules of `lang` (merged with models/common), cached per process."""
+    return _load_rules(lang, str(models_dir) if models_dir else "")
+
+
+@lru_cache(maxsize=8)  # called with positional arguments only, so one entry per folder
+def _load_rules(lang: str, models_dir: str) -> Rules:
     base = Path(models_dir) if models_dir else default_models_dir()
     if lang not in LANGUAGES:
         lang = DEFAULT_LANGUAGE

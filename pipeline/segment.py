@@ -8,6 +8,7 @@ heading belong to no section.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from .model import HEADING, Document, Section
 
@@ -17,9 +18,13 @@ class Segmentation:
     sections: list[Section]
     block_section: list[str | None]  # section id of each block, by block index
 
+    @cached_property
+    def by_id(self) -> dict[str, Section]:
+        return {s.section_id: s for s in self.sections}
+
     def headings_above(self, section_id: str | None) -> list[str]:
         """Headings of a section and its ancestors, innermost first."""
-        by_id = {s.section_id: s for s in self.sections}
+        by_id = self.by_id
         out = []
         while section_id:
             section = by_id[section_id]

@@ -58,9 +58,14 @@ def letters(text: str) -> str:
 
 def is_caps_heading(text: str, max_words: int = 10) -> bool:
     """A short line in capitals (`NEXT STEPS`, `JOAO SANTOS (PRESENTATION)`)."""
+    parts = text.split()
+    if len(parts) > 3 * max_words:
+        return False  # a paragraph line: no need to look at its letters
+    words = [w for w in parts if any(c.isalpha() for c in w)]
+    if len(words) > max_words or text.rstrip().endswith((".", ",", ";")):
+        return False
     chars = letters(text)
-    words = [w for w in text.split() if any(c.isalpha() for c in w)]
-    if len(chars) < 4 or len(words) > max_words or text.rstrip().endswith((".", ",", ";")):
+    if len(chars) < 4:
         return False
     upper = sum(c.isupper() for c in chars)
     return upper / len(chars) >= 0.85 and len(text.split()) >= 1 and not text.startswith("http")

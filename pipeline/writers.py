@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -188,11 +189,11 @@ FORMATS = ("csv", "json", "xlsx", "sqlite", "parquet")
 
 
 def write_outputs(result: BatchResult, out_dir: str | os.PathLike, formats=("csv", "json"),
-                  bom: bool = False) -> list[Path]:
+                  bom: bool = False, json_written: Collection[str] = ()) -> list[Path]:
     """Write the batch into `out_dir` in the formats asked for; returns the paths written.
 
     The per-document JSON files are always written: they also serve as the cache of
-    incremental runs.
+    incremental runs. `json_written`: doc_ids whose JSON the caller has just written.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -211,9 +212,10 @@ def write_outputs(result: BatchResult, out_dir: str | os.PathLike, formats=("csv
     keep = set()
     for report in result.reports:
         path = json_dir / f"{report.doc_id}.json"
-        data = report_json(report)
-        if not path.exists() or path.read_bytes() != data:
-            atomic_write(path, data)
+        if report.doc_id not in json_written:
+            data = report_json(report)
+            if not path.exists() or path.read_bytes() != data:
+                atomic_write(path, data)
         keep.add(path.name)
         written.append(path)
     if json_dir.is_dir():  # documents no longer in the batch leave no stale JSON behind

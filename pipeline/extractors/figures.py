@@ -1,6 +1,6 @@
 """Figures: quantities stated in the text, in base units with unit, qualifier and rate.
 
-The spaCy components have already merged numbers into tokens (`token._.is_num`) and
+The spaCy components have already merged numbers into tokens (`numbers_in(doc)`) and
 marked qualifiers, currencies, percent words, rates, ranges and non-figures in
 `doc.spans["figure_rules"]`. This module reads those marks around each number and
 decides, with the few rules that patterns cannot express: a year is not a figure
@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from spacy.tokens import Doc, Token
 
+from ..nlp import doc_text, numbers_in, rule_of, sentence_of
 from ..rules import Rules
 
 
@@ -50,6 +51,9 @@ class FigureFinder:
         self.word_multipliers = set(rules.words("figures.word_multiplier_units"))
 
     def find(self, doc: Doc) -> list[FigureHit]:
+        nums = numbers_in(doc)
+        if not nums:
+            return []
         marks = doc.spans["figure_rules"] if "figure_rules" in doc.spans else []
         blocked: set[int] = set()
         ranges: dict[int, int] = {}
@@ -57,11 +61,11 @@ class FigureFinder:
         starts: dict[str, dict[int, object]] = {"CURRENCY": {}, "PERCENT": {}, "RATE": {}}
         for span in marks:
             if span.label_ == "NOT_FIGURE":
-                blocked.update(t.i for t in span if t._.is_num)
+                blocked.update(i for i in range(span.start, span.end) if i in nums)
             elif span.label_ == "RANGE":
-                nums = [t.i for t in span if t._.is_num]
-                if len(nums) >= 2:
-                    ranges.setdefault(nums[0], nums[-1])
+                inside = [i for i in range(span.start, span.end) if i in nums]
+                if len(inside) >= 2:
+                    ranges.setdefault(inside[0], inside[-1])
             if span.label_ in ends:
                 ends[span.label_].setdefault(span.end, span)
             if span.label_ in starts:
@@ -69,20 +73,23 @@ class FigureFinder:
                 if current is None or len(span) > len(current):
                     starts[span.label_][span.start] = span
         hits: list[FigureHit] = []
+        sentences = _Sentences(doc)
         consumed: set[int] = set()
-        for tok in doc:
-            if not tok._.is_num or tok.i in consumed or tok.i in blocked:
+        for i in sorted(nums):
+            if i in consumed or i in blocked:
                 continue
-            hit = self._figure(doc, tok, ranges, ends, starts, consumed)
+            hit = self._figure(doc, doc[i], ranges, ends, starts, consumed, sentences)
             if hit is not None:
                 hits.append(hit)
         return hits
 
-    def _figure(self, doc, tok: Token, ranges, ends, starts, consumed) -> FigureHit | None:
+    def _figure(self, doc, tok: Token, ranges, ends, starts, consumed, sentences) -> FigureHit | None:
         first = tok.i
         last = ranges.get(tok.i, tok.i)
-        value = tok._.num
-        value_max = doc[last]._.num if last != tok.i else None
+        nums = numbers_in(doc)
+        number = nums[tok.i]
+        value = number.value
+        value_max = nums[last].value if last != tok.i else None
         if value_max is not None and doc[last].i in consumed:
             value_max, last = None, tok.i
         nxt = last + 1
@@ -95,7 +102,7 @@ class FigureFinder:
         currency = None
         cur_before = ends["CURRENCY"].get(first)
         if cur_before is not None:
-            currency = cur_before._.rule["value"]
+            currency = rule_of(cur_before)["value"]
             first = cur_before.start
         if scale is None and nxt < len(doc) and doc[nxt].lower_ in self.money_scales:
             after = doc[nxt + 1] if nxt + 1 < len(doc) else None
@@ -108,7 +115,7 @@ class FigureFinder:
             cur_at += 1
         if currency is None and cur_at in starts["CURRENCY"]:
             span = starts["CURRENCY"][cur_at]
-            currency = span._.rule["value"]
+            currency = rule_of(span)["value"]
             nxt = span.end
         if scale is not None:
             value *= scale
@@ -122,13 +129,13 @@ class FigureFinder:
         qualifier = None
         q = ends["QUALIFIER"].get(first)
         if q is not None:
-            qualifier = q._.rule["value"]
+            qualifier = rule_of(q)["value"]
             first = q.start
-        elif tok._.num_approx:
+        elif number.approx:
             qualifier = "approx"
             if first > 0 and doc[first - 1].lower_ in self.approx_articles:
                 first -= 1
-        if self._is_label(doc, first, tok, currency, qualifier):
+        if self._is_label(doc, first, tok, currency, qualifier, sentences):
             return None
         unit, unit_end = None, nxt
         if currency:
@@ -136,39 +143,39 @@ class FigureFinder:
         elif percent is not None:
             unit = self.percent_unit
         else:
-            unit, unit_end = self._unit(doc, nxt, allow_of=tok._.num_approx or scale is not None)
+            unit, unit_end = self._unit(doc, nxt, allow_of=number.approx or scale is not None)
         if self._is_year(doc, tok, value, value_max, unit, unit_end, currency, percent):
             return None
         if unit and not currency and percent is None and tok.text.isdigit() and len(tok.text) >= 4 \
                 and doc[unit_end - 1].is_title:
             return None  # `16900 Lammi`: a postal code before a place name
-        if tok._.num_words and (not unit or unit in self.word_multipliers):
+        if number.words and (not unit or unit in self.word_multipliers):
             return None  # a written number counts something, and `two times` is a manner of speaking
         # rate: `people/year`, `per year`, `par an`, `per participant`
         per, end = None, unit_end if unit else nxt
         rate = starts["RATE"].get(end)
         if rate is not None:
-            per, end = rate._.rule["value"], rate.end
+            per, end = rule_of(rate)["value"], rate.end
         elif end + 1 < len(doc) and doc[end].lower_ in self.rate_prefixes and doc[end + 1].is_alpha \
                 and doc[end + 1].lower_ not in self.not_units:
             per, end = doc[end + 1].lower_, end + 2
         consumed.update(range(first, max(end, last + 1)))
         span = doc[first:max(end, last + 1, first + 1)]
         return FigureHit(value=value, value_max=value_max, unit=unit, qualifier=qualifier, per=per,
-                         text=span.text, sentence=tok.sent.text.strip(), char_start=span.start_char)
+                         text=span.text, sentence=sentences.text(tok.i).strip(), char_start=span.start_char)
 
-    def _is_label(self, doc, first: int, tok: Token, currency, qualifier) -> bool:
+    def _is_label(self, doc, first: int, tok: Token, currency, qualifier, sentences) -> bool:
         """`Industry 4.0`, `MANUFACTURING 4.0`, `Horizon 2020`: a number naming something."""
         if first == 0 or currency or qualifier:
             return False
         prev = doc[first - 1]
-        if prev.is_alpha and prev.is_upper and len(prev) >= 2 and not _mostly_capitals(prev.sent.text):
+        if prev.is_alpha and prev.is_upper and len(prev) >= 2 and not _mostly_capitals(sentences.text(prev.i)):
             return True  # `CC BY 4.0`, `COVID 19`, `WP 5`: an acronym's number (not in `PASSES 8,500`)
         if not prev.is_alpha or prev.lower_ in self.not_units or prev.lower_ in self.qualifier_words:
             return False
         if prev.lower_ in self.label_words:
             return True
-        if prev.i == prev.sent.start:
+        if prev.i == sentences.of(prev.i).start:
             return False
         return prev.is_title or prev.is_upper
 
@@ -177,9 +184,9 @@ class FigureFinder:
             return False
 
         def year_like(t: Token) -> bool:
-            v = t._.num
-            return (not t._.num_words and len(t.text) == 4 and t.text.isdigit()
-                    and self.year_min <= v <= self.year_max)
+            number = numbers_in(doc)[t.i]
+            return (not number.words and len(t.text) == 4 and t.text.isdigit()
+                    and self.year_min <= number.value <= self.year_max)
 
         if not year_like(tok):
             return False
@@ -211,7 +218,7 @@ class FigureFinder:
                 return None, i
             nxt_word = self._word(doc, end)[0] if end < n else None
             skippable = word in self.unit_skip or (self.adj_suffixes and word.endswith(self.adj_suffixes))
-            if skippable and nxt_word and nxt_word not in self.not_units and not doc[end]._.is_num:
+            if skippable and nxt_word and nxt_word not in self.not_units and end not in numbers_in(doc):
                 k = end
                 continue
             return self._compound(doc, word, end)
@@ -235,13 +242,27 @@ class FigureFinder:
     def _word(doc: Doc, k: int) -> tuple[str | None, int]:
         """A word at k, hyphenated compounds joined (`non-EU`, `re-skilling`)."""
         tok = doc[k]
-        if not tok.is_alpha or tok._.is_num:
+        if not tok.is_alpha or k in numbers_in(doc):
             return None, k
         end = k + 1
         while end + 1 < len(doc) and doc[end].text in ("-", "‑") and not doc[end - 1].whitespace_ \
                 and not doc[end].whitespace_ and doc[end + 1].is_alpha:
             end += 2
         return doc[k:end].text.lower(), end
+
+
+class _Sentences:
+    """The sentence of a token and its text, from the doc's sentence bounds."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+
+    def of(self, i: int):
+        return sentence_of(self.doc, i)
+
+    def text(self, i: int) -> str:
+        sent = sentence_of(self.doc, i)
+        return doc_text(self.doc)[sent.start_char:sent.end_char]
 
 
 def _mostly_capitals(text: str) -> bool:

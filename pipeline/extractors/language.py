@@ -15,7 +15,7 @@ _FR = frozenset(FR_STOP - EN_STOP)
 
 
 def detect_language(text: str, sample_chars: int = 20000) -> str:
-    words = [w.lower() for w in _WORD.findall(text[:sample_chars])]
+    words = _WORD.findall(text[:sample_chars].lower())
     en = sum(w in _EN for w in words)
     fr = sum(w in _FR or w.split("'")[0] in ("l", "d", "qu") for w in words)
     if en == fr:

@@ -23,6 +23,9 @@ class Metadata:
     author: str | None
 
 
+_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
+
+
 def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -58,6 +61,8 @@ class DateFinder:
     def find(self, text: str, skip=None) -> tuple[str, str] | None:
         """The first date or date range in `text` (a line, or a block whose lines a PDF may have
         wrapped); `skip(text, start)` can rule a match out, e.g. a publication date."""
+        if not _YEAR.search(text):
+            return None  # every date form has a year: most blocks are out in one cheap search
         best = None
         for pattern in self.patterns:
             for m in pattern.finditer(text):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..ids import project_key
 from ..model import HEADING, PARAGRAPH, Block
+from ..nlp import doc_text, rule_of, sentence_of
 from ..rules import Rules
 from .context import BlockContext, words_in
 
@@ -191,7 +192,8 @@ class ProjectFinder:
         for i, block in enumerate(ctx.doc.blocks):
             if block.kind == HEADING:
                 continue
-            spans = [(m.group("name"), m.start(), m.start("url"), m.end()) for m in _NAMED_LINK.finditer(block.text)]
+            spans = [(m.group("name"), m.start(), m.start("url"), m.end()) for m in _NAMED_LINK.finditer(block.text)
+                     ] if "(" in block.text else []  # the expression is slow on long text without brackets
             for link in block.links:  # `Bero-Alerta (website)`, the URL behind the bracketed word
                 a, b = link.char_start - block.char_start, link.char_end - block.char_start
                 m = _NAME_BEFORE_BRACKET.search(block.text[:a])
@@ -286,9 +288,10 @@ class ProjectFinder:
         """Project mentions in one block's spaCy doc (pattern matches and gazetteer entities)."""
         found = []
         for span in doc.spans.get("project_rules", []):
-            if _mostly_capitals(span.sent.text):
+            sent = sentence_of(doc, span.start)
+            if _mostly_capitals(doc_text(doc)[sent.start_char:sent.end_char]):
                 continue  # in `2. PROJECT UPDATES` every word looks like an acronym
-            rule = span._.rule
+            rule = rule_of(span)
             name = _slice(span, rule.get("name"))
             alias = _slice(span, rule.get("alias")) if rule.get("alias") else None
             if name and rule.get("trim_lower"):
@@ -302,18 +305,19 @@ class ProjectFinder:
             if not name:
                 continue
             if rule.get("needs_context"):
-                if not {t.lower_ for t in span.sent} & self.context_words:
+                if not {t.lower_ for t in doc[sent.start:sent.end]} & self.context_words:
                     continue
                 if alias and project_key(alias)[:1] != project_key(name)[:1]:
                     continue  # the acronym does not abbreviate the name
             first = span[0]
-            if " " not in name and first.i == span.sent.start and first.is_title and first.text == name:
+            if " " not in name and first.i == sent.start and first.is_title and first.text == name:
                 continue  # `Publish project results ...`: a capitalised verb, not a name
-            found.append(PatternMatch(name, alias, span.sent.start_char, span.sent.end_char,
+            found.append(PatternMatch(name, alias, sent.start_char, sent.end_char,
                                       start=span.start_char, end=span.end_char))
         for ent in doc.ents:
             if ent.label_ == "PROJECT":
-                found.append(PatternMatch(ent.text, None, ent.sent.start_char, ent.sent.end_char, strong=True,
+                sent = sentence_of(doc, ent.start)
+                found.append(PatternMatch(ent.text, None, sent.start_char, sent.end_char, strong=True,
                                           start=ent.start_char, end=ent.end_char))
         # overlapping matches name one project: keep the one with an alias, then the longest
         kept: list[PatternMatch] = []
@@ -412,13 +416,25 @@ def _table_columns(header: list[str], words: dict[str, list[str]]) -> dict[str, 
     return cols
 
 
+def _word_char(text: str, i: int) -> bool:
+    """Whether text[i] exists and is a regex word character (`\\w`)."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+
 def count_mentions(text: str, forms: list[str]) -> int:
     """Occurrences of any written form, longest first, without double counting."""
     taken: list[tuple[int, int]] = []
     for form in sorted(set(forms), key=len, reverse=True):
-        for m in re.finditer(r"(?<![\w])" + re.escape(form) + r"(?![\w])", text):
-            if not any(a < m.end() and m.start() < b for a, b in taken):
-                taken.append(m.span())
+        if not form:
+            continue
+        # str.find, then the word-boundary test: a regex per form over a long report is slow
+        at = text.find(form)
+        while at >= 0:
+            end = at + len(form)
+            if not _word_char(text, at - 1) and not _word_char(text, end) and \
+                    not any(a < end and at < b for a, b in taken):
+                taken.append((at, end))
+            at = text.find(form, at + 1)
     taken.sort()
     # `Green Skills Lab (GSL)` is one mention written twice
     clusters = sum(1 for i, span in enumerate(taken) if i == 0 or span[0] - taken[i - 1][1] > 3)

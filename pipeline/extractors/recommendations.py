@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import LIST_ITEM, PARAGRAPH, TABLE_ROW
+from ..nlp import doc_text, sentences
 from ..rules import Rules
 from .context import BlockContext, words_in
 
@@ -91,8 +92,11 @@ class RecommendationFinder:
         vetoes = [s for s in marks if s.label_ == "NOT_CALL"]
         calls = [c for c in marks if c.label_ == "CALL"
                  and not any(v.start < c.end and c.start < v.end for v in vetoes)]
-        return [sent.text for sent in doc.sents
-                if not sent.text.rstrip().endswith("?") and any(sent.start <= c.start < sent.end for c in calls)]
+        if not calls:
+            return []
+        texts = [doc_text(doc)[sent.start_char:sent.end_char] for sent in sentences(doc)
+                 if any(sent.start <= c.start < sent.end for c in calls)]
+        return [t for t in texts if not t.rstrip().endswith("?")]
 
     def split_item(self, text: str) -> list[str]:
         """Split at `;` only where every part can stand alone."""
