@@ -235,7 +235,7 @@ def time_limit(seconds: float | None, source: str):
 
 def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = None, on_file=None, *,
                   password: str | None = None, passwords: dict[str, str] | None = None,
-                  timeout: float | None = DEFAULT_TIMEOUT) -> BatchResult:
+                  timeout: float | None = DEFAULT_TIMEOUT, pdf_engine: str = "pdfplumber") -> BatchResult:
     """Extract every input; a failing file becomes an ErrorRow and the batch goes on."""
     result = BatchResult()
     inputs = discover_inputs(paths)
@@ -246,7 +246,8 @@ def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = N
         try:
             with time_limit(timeout, source):
                 report = extract_file(path, source=source, models_dir=models_dir,
-                                      password=password_for(path, source, password, passwords))
+                                      password=password_for(path, source, password, passwords),
+                                      pdf_engine=pdf_engine)
             result.reports.append(report)
             status = "ok"
         except ReportError as exc:

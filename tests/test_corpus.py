@@ -55,3 +55,23 @@ def test_corpus_every_file_is_a_row_with_a_specific_outcome(tmp_path):
     assert "could not be read" in docs["pymupdf_PyMuPDF__test_2861.pdf"]["warnings"]
     for r in errors.values():
         assert len(r["message"]) > 30
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/pdf is not here")
+def test_corpus_with_the_pdfium_engine_gives_every_file_a_specific_row(tmp_path):
+    files = sorted(p.name for p in CORPUS.glob("*.pdf"))
+    pw = tmp_path / "pw.json"
+    pw.write_text(json.dumps(PASSWORDS), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["extract", str(CORPUS), "--out", str(out), "--passwords", str(pw),
+                                       "--pdf-engine", "pdfium", "-q"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    docs = {Path(r["source"]).name: r for r in rows(out / "documents.csv")}
+    errors = {Path(r["source"]).name: r for r in rows(out / "errors.csv")}
+    assert sorted(n for n in [*docs, *errors] if n.endswith(".pdf")) == files
+    # PDFium reads some files pdfminer cannot, and refuses others outright; never an internal error
+    assert {r["error"] for r in errors.values()} <= {"unreadable_pdf", "no_text_layer", "empty_document"}
+    assert set(errors) <= set(EXPECTED_ERRORS) | {"py-pdf_sample-files__unreadablemetadata.pdf"}
+    assert "jsvine_pdfplumber__password-example.pdf" in docs
+    assert int(docs["pymupdf_PyMuPDF__mupdf_explored.pdf"]["pages"]) == 285

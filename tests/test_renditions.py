@@ -29,6 +29,9 @@ def extracted(tmp_path_factory):
         result = extract_paths(inputs)
         assert not result.errors, result.errors
         write_outputs(result, base / name)
+    result = extract_paths(sorted((base / "files").glob("*.pdf")), pdf_engine="pdfium")
+    assert not result.errors, result.errors
+    write_outputs(result, base / "rendered-pdfium")
     return base
 
 
@@ -64,3 +67,14 @@ def test_fixture_generation_is_deterministic(tmp_path):
     b = render_all([ROOT / "input"], tmp_path / "b")
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
     shutil.rmtree(tmp_path / "a")
+
+
+@pytest.mark.parametrize("layout", PDF_LAYOUTS)
+def test_pdfium_engine_scores_like_pdfplumber(extracted, layout):
+    """`--pdf-engine pdfium` reads every PDF rendition within 0.02 F1 of the default engine."""
+    gold = gold_for(extracted, f"{layout}.pdf")
+    f1, meta, sections = summary(extracted / "rendered", gold)
+    p_f1, p_meta, p_sections = summary(extracted / "rendered-pdfium", gold)
+    for kind in KINDS:
+        assert p_f1[kind] >= f1[kind] - 0.02, (layout, kind, p_f1[kind], f1[kind])
+    assert p_meta >= meta - 0.02 and p_sections >= sections - 0.02, (layout, p_meta, meta, p_sections, sections)

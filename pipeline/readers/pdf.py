@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import ReportError
 from .builder import DocumentBuilder
 from .layout import BlockAssembler, Line, Word, attach_links, clean_word, is_bold_font, read_page, strip_running_lines
+from .tables import inside, place_tables, table_lines
 
 OCR_HINT = "run OCR first (for example `ocrmypdf in.pdf out.pdf`) and extract the OCR'd file"
 
@@ -188,13 +189,11 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
         if n == 1 and text == "•":  # an unmapped glyph kept as a bullet is not text
             words.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0)))
             continue
-        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
-        if any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes):
-            chars += len(text)
-            continue
         chars += len(text)
-        words.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0),
-                          is_bold_font(w.get("fontname", ""))))
+        word = Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0),
+                    is_bold_font(w.get("fontname", "")))
+        if not inside(word, boxes):
+            words.append(word)
     link_failed = False
     try:
         links = [(h["uri"], h["x0"], h["top"], h["x1"], h["bottom"]) for h in page.hyperlinks if h.get("uri")]
@@ -203,53 +202,16 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
     links = [(u if isinstance(u, str) else u.decode("latin-1", "replace"), *rest) for u, *rest in links]
     lines = read_page(words, number)
     for table in tables:
-        lines.extend(_table_lines(table, number, links))
-    lines = _place_tables(lines)
+        try:
+            rows, cells = table.extract(), [r.cells for r in table.rows]
+        except Exception:  # noqa: BLE001 - a table we cannot read is left out
+            continue
+        lines.extend(table_lines(rows, cells, table.bbox, number, links))
+    lines = place_tables(lines)
     attach_links(lines, links)
     for line in lines:
         line.release()
     return lines, cids, chars, link_failed
-
-
-def _table_lines(table, page: int, links: list) -> list[Line]:
-    """Rows of a ruled table; link annotations inside a cell point at that cell's text."""
-    lines = []
-    try:
-        rows = table.extract()
-        boxes = [r.cells for r in table.rows]
-    except Exception:  # noqa: BLE001
-        return lines
-    x0, top, x1, bottom = table.bbox
-    height = (bottom - top) / max(1, len(rows))
-    for i, row in enumerate(rows):
-        cells = [re.sub(r"\s+", " ", clean_word(c or "")[0]).strip() for c in row]
-        if not any(cells):
-            continue
-        text = " | ".join(c for c in cells if c)
-        row_links, pos = [], 0
-        for j, cell in enumerate(cells):
-            if not cell:
-                continue
-            box = boxes[i][j] if i < len(boxes) and j < len(boxes[i]) else None
-            for url, lx0, ltop, lx1, lbottom in links:
-                if box and box[0] <= (lx0 + lx1) / 2 <= box[2] and box[1] <= (ltop + lbottom) / 2 <= box[3]:
-                    row_links.append((url, pos, pos + len(cell)))
-            pos += len(cell) + 3
-        anchor = Word(" ", x0, x1, top + i * height, top + (i + 1) * height, 0.0)
-        lines.append(Line(page, [anchor], text=text, cells=cells, header=(i == 0), links=row_links))
-    return lines
-
-
-def _place_tables(lines: list[Line]) -> list[Line]:
-    """Put each table row before the first text line below it in the same column."""
-    out = [l for l in lines if l.cells is None]
-    for row in sorted((l for l in lines if l.cells is not None), key=lambda l: l.top):
-        at = next((i for i, l in enumerate(out) if l.cells is None and l.top >= row.top
-                   and l.x0 < row.x1 and l.x1 > row.x0), len(out))
-        while at < len(out) and out[at].cells is not None and out[at].top < row.top:
-            at += 1
-        out.insert(at, row)
-    return out
 
 
 def _metadata(pdf) -> dict[str, str]:

@@ -1,0 +1,106 @@
+"""Ruled tables of a PDF page, for both engines: the grid, its rows as Lines, their place.
+
+The pdfplumber engine gets tables from `page.find_tables()`. The PDFium engine draws the
+page's path segments as edges and hands them to the same pdfplumber table finder (its
+"lines" strategy reads nothing but `page.edges`), then fills the cells with its own words.
+Either way each row becomes one Line with its cells, placed before the first text line
+below it in the same column.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .layout import Line, Word, clean_word, group_rows
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down page coordinates)
+
+
+def table_lines(rows: Sequence[Sequence[str | None]], boxes: Sequence[Sequence[Box | None]], bbox: Box,
+                page: int, links: list) -> list[Line]:
+    """One Line per non-empty row; link annotations inside a cell point at that cell's text."""
+    lines = []
+    x0, top, x1, bottom = bbox
+    height = (bottom - top) / max(1, len(rows))
+    for i, row in enumerate(rows):
+        cells = [re.sub(r"\s+", " ", clean_word(c or "")[0]).strip() for c in row]
+        if not any(cells):
+            continue
+        text = " | ".join(c for c in cells if c)
+        row_links, pos = [], 0
+        for j, cell in enumerate(cells):
+            if not cell:
+                continue
+            box = boxes[i][j] if i < len(boxes) and j < len(boxes[i]) else None
+            for url, lx0, ltop, lx1, lbottom in links:
+                if box and box[0] <= (lx0 + lx1) / 2 <= box[2] and box[1] <= (ltop + lbottom) / 2 <= box[3]:
+                    row_links.append((url, pos, pos + len(cell)))
+            pos += len(cell) + 3
+        anchor = Word(" ", x0, x1, top + i * height, top + (i + 1) * height, 0.0)
+        lines.append(Line(page, [anchor], text=text, cells=cells, header=(i == 0), links=row_links))
+    return lines
+
+
+def place_tables(lines: list[Line]) -> list[Line]:
+    """Put each table row before the first text line below it in the same column."""
+    out = [l for l in lines if l.cells is None]
+    for row in sorted((l for l in lines if l.cells is not None), key=lambda l: l.top):
+        at = next((i for i, l in enumerate(out) if l.cells is None and l.top >= row.top
+                   and l.x0 < row.x1 and l.x1 > row.x0), len(out))
+        while at < len(out) and out[at].cells is not None and out[at].top < row.top:
+            at += 1
+        out.insert(at, row)
+    return out
+
+
+def inside(word: Word, boxes: list[Box]) -> bool:
+    cx, cy = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+# -- tables from drawn edges (the PDFium engine) ---------------------------------------------
+
+def edge(x0: float, top: float, x1: float, bottom: float) -> dict | None:
+    """A pdfplumber edge for an axis-parallel segment (None for a slanted one)."""
+    width, height = abs(x1 - x0), abs(bottom - top)
+    if width > 1 and height > 1:
+        return None
+    x0, x1 = min(x0, x1), max(x0, x1)
+    top, bottom = min(top, bottom), max(top, bottom)
+    orientation = "h" if height <= 1 else "v"
+    if orientation == "h":
+        top = bottom = (top + bottom) / 2
+    else:
+        x0 = x1 = (x0 + x1) / 2
+    return {"object_type": "line", "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "width": x1 - x0, "height": bottom - top, "orientation": orientation}
+
+
+class _EdgePage:
+    """What pdfplumber's TableFinder reads of a page with the "lines" strategies."""
+
+    def __init__(self, edges: list[dict], bbox: Box) -> None:
+        self.edges = edges
+        self.bbox = bbox
+
+
+def grid_tables(edges: list[dict], bbox: Box, words: list[Word]) -> list[tuple[list[list[str | None]],
+                                                                               list[list[Box | None]], Box]]:
+    """Ruled tables found from `edges`: (cell texts per row, cell boxes per row, table box).
+    A cell's text is the words whose centre lies in it, line by line."""
+    from pdfplumber.table import TableFinder
+
+    found = []
+    for table in TableFinder(_EdgePage(edges, bbox)).tables:
+        rows = table.rows
+        if not rows or len(rows[0].cells) < 2:
+            continue
+        boxes = [list(r.cells) for r in rows]
+        texts = [[_cell_text(cell, words) if cell else None for cell in row] for row in boxes]
+        found.append((texts, boxes, table.bbox))
+    return found
+
+
+def _cell_text(cell: Box, words: list[Word]) -> str:
+    mine = [w for w in words if inside(w, [cell])]
+    return "\n".join(" ".join(w.text for w in row) for row in group_rows(mine))
