@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import gc
 import json
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .api import DEFAULT_TIMEOUT, BatchResult, discover_inputs, extract_file, password_for, time_limit
+from .api import DEFAULT_TIMEOUT, BatchResult, discover_inputs, extract_file, password_for, time_limit, warm_up
 from .errors import ReportError
 from .model import ErrorRow, Report
 from .readers import file_sha256
@@ -66,12 +67,8 @@ _WORKER: dict = {}
 
 
 def _init_worker(models_dir: str | None, timeout: float | None, pdf_engine: str = "pdfplumber") -> None:
-    from .nlp import build_pipeline
-    from .rules import LANGUAGES
-
     _WORKER.update(models_dir=models_dir, timeout=timeout, pdf_engine=pdf_engine)
-    for lang in LANGUAGES:
-        build_pipeline(lang, models_dir or "")
+    warm_up(models_dir, freeze=True)
 
 
 def process(task: Task, models_dir: str | None = None, timeout: float | None = None,
@@ -99,12 +96,13 @@ def process(task: Task, models_dir: str | None = None, timeout: float | None = N
 def _run_local(tasks: list[Task], jobs: int, models_dir, timeout, on_done, engine: str = "pdfplumber") -> None:
     init = (models_dir, timeout, engine)
     if jobs <= 1:
-        _init_worker(*init)
+        _init_worker(*init)  # freezes the objects alive now out of the GC's reach, for the batch
         try:
             for task in tasks:
                 on_done(task, *process(task))
         finally:
             _WORKER.clear()
+            gc.unfreeze()  # the caller's process gets its collector back as it was
         return
     pending = list(tasks)
     while pending:

@@ -13,6 +13,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from .. import text as T
 from ..model import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW
@@ -62,14 +63,21 @@ class Line:
         words = self.words
         if not self.text:
             self.text = " ".join(w.text for w in words)
-        self.x0, self.x1 = min(w.x0 for w in words), max(w.x1 for w in words)
-        self.top, self.bottom = min(w.top for w in words), max(w.bottom for w in words)
-        sizes: Counter = Counter()
+        first = words[0]
+        x0, x1, top, bottom = first.x0, first.x1, first.top, first.bottom
+        sizes: dict[float, int] = {}
+        chars = bold = 0
         for w in words:
-            sizes[round(w.size * 2) / 2] += len(w.text)
-        self.size = sizes.most_common(1)[0][0]
-        chars = sum(len(w.text) for w in words)
-        self.bold = sum(len(w.text) for w in words if w.bold) * 2 > chars
+            x0, x1 = min(x0, w.x0), max(x1, w.x1)
+            top, bottom = min(top, w.top), max(bottom, w.bottom)
+            n = len(w.text)
+            size = round(w.size * 2) / 2
+            sizes[size] = sizes.get(size, 0) + n
+            chars += n
+            bold += n if w.bold else 0
+        self.x0, self.x1, self.top, self.bottom = x0, x1, top, bottom
+        self.size = max(sizes, key=sizes.__getitem__)  # the first of the most common, as Counter
+        self.bold = bold * 2 > chars
         self.indent = words[1].x0 if len(words) > 1 and words[0].text in _BULLET_GLYPHS else self.x0
 
     def release(self) -> None:
@@ -86,6 +94,8 @@ def clean_word(text: str) -> tuple[str, int]:
 
     A lone unmapped glyph is most often a bullet drawn from a symbol font: it becomes `•`.
     """
+    if text.isascii() and "(cid:" not in text:
+        return text, 0  # nothing to expand or normalise: the common case, kept fast
     cids = len(_CID.findall(text))
     if cids == 1 and _CID.fullmatch(text):
         return "•", 1
@@ -124,13 +134,23 @@ def find_gutters(rows: list[list[Word]], min_width: float = 5.0) -> list[tuple[f
     if width < 150:
         return []
     steps = int(width) + 1
-    cover = [0] * steps
+    # cover[x]: the rows with text at x; each row adds 1 over the union of its words' spans
+    diff = [0] * (steps + 1)
     for row in rows:
-        seen = bytearray(steps)
-        for w in row:
-            a, b = max(0, int(w.x0 - left)), min(steps, int(w.x1 - left) + 1)
-            seen[a:b] = b"\x01" * max(0, b - a)
-        cover = [c + s for c, s in zip(cover, seen)]
+        spans = sorted((max(0, int(w.x0 - left)), min(steps, int(w.x1 - left) + 1)) for w in row)
+        start, end = spans[0]
+        for a, b in spans[1:]:
+            if a > end:
+                if end > start:
+                    diff[start] += 1
+                    diff[end] -= 1
+                start, end = a, b
+            else:
+                end = max(end, b)
+        if end > start:
+            diff[start] += 1
+            diff[end] -= 1
+    cover = list(accumulate(diff))[:steps]
     limit = max(2, int(0.15 * len(rows)))  # titles, running lines, overflowing URLs cross it
     gutters, start = [], None
     for x in range(steps + 1):

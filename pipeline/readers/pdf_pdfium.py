@@ -20,7 +20,7 @@ from .tables import edge, grid_tables, inside, place_tables, table_lines
 
 # a run of non-space characters; a hyphen mark ends one (the next line follows it directly)
 _RUN = re.compile("[^ \t\r\n\u00a0\x02\ufffe]+[\x02\ufffe]?|[\x02\ufffe]")
-_HYPHEN_MARKS = re.compile("[\x02\ufffe]")  # PDFium's marks for a hyphen at a line end (it drops the break)
+_HYPHENS_TO_DASH = str.maketrans({"\x02": "-", "\ufffe": "-"})  # PDFium's marks for a line-end hyphen
 
 
 def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, password: str | None,
@@ -100,14 +100,12 @@ def _words(page, raw) -> tuple[list[Word], int]:
             raw.FPDFText_GetFontWeight
         words: list[Word] = []
         chars = 0
+        plain = text.translate(_HYPHENS_TO_DASH)  # same length: offsets still index characters
         for m in _RUN.finditer(text):
             a, b = m.span()
             if not loose_box(tp, a, first_ref) or not loose_box(tp, b - 1, last_ref):
                 continue
-            raw_text = m.group()
-            if _HYPHEN_MARKS.search(raw_text):
-                raw_text = _HYPHEN_MARKS.sub("-", raw_text)
-            cleaned, _ = clean_word(raw_text)
+            cleaned, _ = clean_word(plain[a:b])
             if not cleaned.strip():
                 continue
             top = height - max(first.top, last.top)
@@ -133,11 +131,17 @@ def _edges(page, raw) -> list[dict]:
     edges: list[dict] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     px, py = ctypes.byref(x), ctypes.byref(y)
-    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=1):
-        a, b, c, d, e, f = obj.get_matrix().get()
+    matrix = raw.FS_MATRIX()
+    get_object, get_type, path_type = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDF_PAGEOBJ_PATH
+    # raw calls: most objects are text, and pypdfium2 would wrap each one to filter it
+    for k in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = get_object(page.raw, k)
+        if get_type(obj) != path_type or not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+            continue
+        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
         start = current = None
-        for i in range(raw.FPDFPath_CountSegments(obj.raw)):
-            segment = raw.FPDFPath_GetPathSegment(obj.raw, i)
+        for i in range(raw.FPDFPath_CountSegments(obj)):
+            segment = raw.FPDFPath_GetPathSegment(obj, i)
             if not raw.FPDFPathSegment_GetPoint(segment, px, py):
                 continue
             point = (a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f))
