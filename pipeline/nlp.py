@@ -103,6 +103,9 @@ class NumberMerger:
                 if any(c.isalnum() for c in extra):
                     continue  # digits inside a larger word: a name, not a number
             spans.append((span, match))
+        if not spans:
+            doc.user_data[NUMBERS_KEY] = {}
+            return doc
         taken: set[int] = set()
         with doc.retokenize() as retok:
             for span, match in spans:

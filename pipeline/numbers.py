@@ -9,6 +9,7 @@ Number words (`eleven`, `quatre`, `une vingtaine`) come from `models/<lang>/numb
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -120,9 +121,11 @@ def scan_numbers(text: str, rules: Rules) -> list[NumberMatch]:
 def _scan_literals(text: str, rules: Rules, scales: dict[str, Decimal], found: list[NumberMatch]) -> None:
     lang = rules.lang
     blocked = [m.span() for m in _NOT_NUMBERS.finditer(text) if not _DOT_GROUPED.fullmatch(m.group())]
+    blocked_ends = [y for _, y in blocked]  # finditer spans are sorted and disjoint
 
     def free(a: int, b: int) -> bool:
-        return not any(a < y and x < b for x, y in blocked)
+        k = bisect_right(blocked_ends, a)  # the first blocked span ending after a
+        return k == len(blocked) or blocked[k][0] >= b
 
     for m in _LITERAL.finditer(text):
         start, end = m.span()

@@ -67,9 +67,15 @@ class Line:
         x0, x1, top, bottom = first.x0, first.x1, first.top, first.bottom
         sizes: dict[float, int] = {}
         chars = bold = 0
-        for w in words:
-            x0, x1 = min(x0, w.x0), max(x1, w.x1)
-            top, bottom = min(top, w.top), max(bottom, w.bottom)
+        for w in words:  # comparisons, not min()/max(): this runs for every word of a document
+            if w.x0 < x0:
+                x0 = w.x0
+            if w.x1 > x1:
+                x1 = w.x1
+            if w.top < top:
+                top = w.top
+            if w.bottom > bottom:
+                bottom = w.bottom
             n = len(w.text)
             size = round(w.size * 2) / 2
             sizes[size] = sizes.get(size, 0) + n
@@ -111,9 +117,9 @@ def group_rows(words: list[Word]) -> list[list[Word]]:
     for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
         for row in reversed(rows[-3:]):
             r = row[0]
-            overlap = min(r.bottom, w.bottom) - max(r.top, w.top)
+            overlap = (r.bottom if r.bottom < w.bottom else w.bottom) - (r.top if r.top > w.top else w.top)
             # most of the shorter box shared: a bullet from a symbol font sits a little higher
-            if overlap >= 0.6 * min(r.bottom - r.top, w.bottom - w.top):
+            if overlap >= 0.6 * ((r.bottom - r.top) if r.bottom - r.top < w.bottom - w.top else (w.bottom - w.top)):
                 row.append(w)
                 break
         else:

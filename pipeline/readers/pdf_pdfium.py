@@ -108,15 +108,15 @@ def _words(page, raw) -> tuple[list[Word], int]:
             cleaned, _ = clean_word(plain[a:b])
             if not cleaned.strip():
                 continue
-            top = height - max(first.top, last.top)
-            bottom = height - min(first.bottom, last.bottom)
-            if bottom - top > 3 * (first.top - first.bottom):
+            f_top, f_bottom, l_top, l_bottom = first.top, first.bottom, last.top, last.bottom
+            top = height - (f_top if f_top > l_top else l_top)
+            bottom = height - (f_bottom if f_bottom < l_bottom else l_bottom)
+            right = last.right
+            if bottom - top > 3 * (f_top - f_bottom):
                 # the run crosses lines (no break in the text): box it by its first character
-                last_right, bottom = first.right, height - first.bottom
-                top = height - first.top
-            else:
-                last_right = last.right
-            words.append(Word(cleaned, first.left, max(last_right, first.right), top, bottom,
+                top, bottom, right = height - f_top, height - f_bottom, first.right
+            f_right = first.right
+            words.append(Word(cleaned, first.left, right if right > f_right else f_right, top, bottom,
                               font_size(tp, a), font_weight(tp, a) >= 600))
             chars += len(cleaned)
         return words, chars

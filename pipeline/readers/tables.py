@@ -88,6 +88,8 @@ def grid_tables(edges: list[dict], bbox: Box, words: list[Word]) -> list[tuple[l
                                                                                list[list[Box | None]], Box]]:
     """Ruled tables found from `edges`: (cell texts per row, cell boxes per row, table box).
     A cell's text is the words whose centre lies in it, line by line."""
+    if sum(e["orientation"] == "v" for e in edges) < 2 or sum(e["orientation"] == "h" for e in edges) < 2:
+        return []  # no cell can close (rules under headings, link underlines): no table finder needed
     from pdfplumber.table import TableFinder
 
     found = []
