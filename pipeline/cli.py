@@ -39,7 +39,7 @@ def main() -> None:
                    "parquet (parquet/*.parquet, needs pyarrow). JSON per document is always written.")
 @click.option("--bom", is_flag=True, help="Write CSV files with a UTF-8 byte order mark (for Excel).")
 @click.option("--pdf-engine", type=click.Choice(["pdfplumber", "pdfium"]), default="pdfplumber", show_default=True,
-              help="PDF reader: pdfplumber (reads ruled tables) or pdfium (pypdfium2, much faster).")
+              help="PDF reader: pdfplumber (pdfminer) or pdfium (pypdfium2, much faster); the same document model.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Run the per-file work in local processes or on Dask (extra [dask]).")
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://HOST:PORT); default: a local cluster.")

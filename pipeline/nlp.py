@@ -32,6 +32,25 @@ from .rules import Rules, load_rules
 NUMBERS_KEY = "report_numbers"  # doc.user_data key: {token index: NumberMatch}
 
 
+class _TextKeepingTokenizer:
+    """The language's tokenizer, keeping the text it was given on the doc (`doc_text`)."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data["report_text"] = text  # spaCy keeps the text exactly: doc.text == text
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name):  # rules, special cases, vocab: the wrapped tokenizer's
+        return getattr(self.tokenizer, name)
+
+
 def doc_text(doc: Doc) -> str:
     """A doc's text, joined once: `doc.text` joins every token again on each call."""
     text = doc.user_data.get("report_text")
@@ -373,6 +392,7 @@ def build_pipeline(lang: str, models_dir: str | None = "") -> Language:
 def _build_pipeline(lang: str, models_dir: str) -> Language:
     nlp = spacy.blank(lang)
     _tune_tokenizer(nlp)
+    nlp.tokenizer = _TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("sentencizer")
     cfg = {"models_dir": models_dir}
     nlp.add_pipe("report_numbers", config=cfg)
