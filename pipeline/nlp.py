@@ -209,6 +209,8 @@ class _PatternComponent:
     def _matcher(self, subset: tuple[int, ...]) -> Matcher:
         matcher = self._matchers.get(subset)
         if matcher is None:
+            if len(self._matchers) >= 512:  # a long, varied batch: start over rather than grow
+                self._matchers.clear()
             matcher = self._matchers[subset] = Matcher(self.vocab)
             for i in subset:
                 key, pattern, _, _ = self.rows[i]

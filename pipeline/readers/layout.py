@@ -303,7 +303,8 @@ def body_size(pages: list[list[Line]]) -> float:
         for line in lines:
             if line.cells is None:
                 sizes[line.size] += len(line.text)
-    return sizes.most_common(1)[0][0] if sizes else 10.0
+    size = sizes.most_common(1)[0][0] if sizes else 0.0
+    return size if size > 0 else 10.0  # fonts of size 0 (broken files) still need a scale
 
 
 def vocabulary(pages: list[list[Line]]) -> set[str]:
