@@ -8,13 +8,24 @@ contract's error kinds.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ReportError
 from .builder import DocumentBuilder
-from .layout import BlockAssembler, Line, Word, attach_links, clean_word, is_bold_font, read_page, strip_running_lines
+from .layout import (
+    BlockAssembler,
+    Line,
+    Word,
+    attach_links,
+    clean_word,
+    is_bold_font,
+    read_page,
+    strip_running_lines,
+)
 from .tables import inside, place_tables, table_lines
 
 OCR_HINT = "run OCR first (for example `ocrmypdf in.pdf out.pdf`) and extract the OCR'd file"
@@ -93,7 +104,7 @@ def read_pdf(path: Path, source: str, builder: DocumentBuilder, *, password: str
                                            "give its password with --password (or --passwords FILE)")
         raise ReportError("unreadable_pdf", f"{source}: the PDF cannot be parsed ({_reason(exc)}); "
                                             "re-save or repair it (e.g. qpdf, Ghostscript) and retry")
-    with pdf:
+    with pdf, _collect_rarely():
         meta = _metadata(pdf)
         try:
             count = len(pdf.pages)
@@ -151,6 +162,20 @@ def read_pdf(path: Path, source: str, builder: DocumentBuilder, *, password: str
         warnings.append(f"{removed} running header/footer line(s) removed")
     BlockAssembler(pages, keep_prefixes, maybe_prefixes).assemble(builder)
     return count, meta, warnings
+
+
+@contextmanager
+def _collect_rarely():
+    """pdfminer's objects are freed by reference counting: over a parse the cyclic collector
+    finds next to nothing (under a hundred objects per hundred pages), yet each full collection
+    walks every live object, about 5% of the parse time. Collect rarely while parsing, and as
+    before afterwards."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], 10000), max(old[1], 50), max(old[2], 1000))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def _no_pages(path: Path, source: str, password: str | None) -> None:
