@@ -34,18 +34,23 @@ def rows(path):
         return list(csv.DictReader(fh))
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/pdf is not here")
-def test_corpus_every_file_is_a_row_with_a_specific_outcome(tmp_path):
-    files = sorted(p.name for p in CORPUS.glob("*.pdf"))
+def extract_corpus(tmp_path, inputs: list[str], *options: str) -> tuple[dict, dict]:
+    """Run the CLI over the corpus; the documents and errors rows by file name."""
     pw = tmp_path / "pw.json"
     pw.write_text(json.dumps(PASSWORDS), encoding="utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["extract", *[str(CORPUS / f) for f in files], "--out", str(out),
-                                       "--passwords", str(pw), "-q"])
+    result = CliRunner().invoke(main, ["extract", *inputs, "--out", str(out), "--passwords", str(pw), *options, "-q"])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     docs = {Path(r["source"]).name: r for r in rows(out / "documents.csv")}
     errors = {Path(r["source"]).name: r for r in rows(out / "errors.csv")}
+    return docs, errors
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/pdf is not here")
+def test_corpus_every_file_is_a_row_with_a_specific_outcome(tmp_path):
+    files = sorted(p.name for p in CORPUS.glob("*.pdf"))
+    docs, errors = extract_corpus(tmp_path, [str(CORPUS / f) for f in files])
     assert sorted(docs) + sorted(errors) and sorted([*docs, *errors]) == files
     assert {name: r["error"] for name, r in errors.items()} == EXPECTED_ERRORS
     for name in ("jsvine_pdfplumber__password-example.pdf", "pdfminer_pdfminer.six__aes-256-r6.pdf",
@@ -60,15 +65,7 @@ def test_corpus_every_file_is_a_row_with_a_specific_outcome(tmp_path):
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus/pdf is not here")
 def test_corpus_with_the_pdfium_engine_gives_every_file_a_specific_row(tmp_path):
     files = sorted(p.name for p in CORPUS.glob("*.pdf"))
-    pw = tmp_path / "pw.json"
-    pw.write_text(json.dumps(PASSWORDS), encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["extract", str(CORPUS), "--out", str(out), "--passwords", str(pw),
-                                       "--pdf-engine", "pdfium", "-q"])
-    assert result.exit_code == 1
-    assert "Traceback" not in result.output
-    docs = {Path(r["source"]).name: r for r in rows(out / "documents.csv")}
-    errors = {Path(r["source"]).name: r for r in rows(out / "errors.csv")}
+    docs, errors = extract_corpus(tmp_path, [str(CORPUS)], "--pdf-engine", "pdfium")
     assert sorted(n for n in [*docs, *errors] if n.endswith(".pdf")) == files
     # PDFium reads some files pdfminer cannot, and refuses others outright; never an internal error
     assert {r["error"] for r in errors.values()} <= {"unreadable_pdf", "no_text_layer", "empty_document"}

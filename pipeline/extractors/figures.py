@@ -73,17 +73,16 @@ class FigureFinder:
                 if current is None or len(span) > len(current):
                     starts[span.label_][span.start] = span
         hits: list[FigureHit] = []
-        sentences = _Sentences(doc)
         consumed: set[int] = set()
         for i in sorted(nums):
             if i in consumed or i in blocked:
                 continue
-            hit = self._figure(doc, doc[i], ranges, ends, starts, consumed, sentences)
+            hit = self._figure(doc, doc[i], ranges, ends, starts, consumed)
             if hit is not None:
                 hits.append(hit)
         return hits
 
-    def _figure(self, doc, tok: Token, ranges, ends, starts, consumed, sentences) -> FigureHit | None:
+    def _figure(self, doc, tok: Token, ranges, ends, starts, consumed) -> FigureHit | None:
         first = tok.i
         last = ranges.get(tok.i, tok.i)
         nums = numbers_in(doc)
@@ -135,7 +134,7 @@ class FigureFinder:
             qualifier = "approx"
             if first > 0 and doc[first - 1].lower_ in self.approx_articles:
                 first -= 1
-        if self._is_label(doc, first, tok, currency, qualifier, sentences):
+        if self._is_label(doc, first, tok, currency, qualifier):
             return None
         unit, unit_end = None, nxt
         if currency:
@@ -162,20 +161,20 @@ class FigureFinder:
         consumed.update(range(first, max(end, last + 1)))
         span = doc[first:max(end, last + 1, first + 1)]
         return FigureHit(value=value, value_max=value_max, unit=unit, qualifier=qualifier, per=per,
-                         text=span.text, sentence=sentences.text(tok.i).strip(), char_start=span.start_char)
+                         text=span.text, sentence=_sentence_text(doc, tok.i).strip(), char_start=span.start_char)
 
-    def _is_label(self, doc, first: int, tok: Token, currency, qualifier, sentences) -> bool:
+    def _is_label(self, doc, first: int, tok: Token, currency, qualifier) -> bool:
         """`Industry 4.0`, `MANUFACTURING 4.0`, `Horizon 2020`: a number naming something."""
         if first == 0 or currency or qualifier:
             return False
         prev = doc[first - 1]
-        if prev.is_alpha and prev.is_upper and len(prev) >= 2 and not _mostly_capitals(sentences.text(prev.i)):
+        if prev.is_alpha and prev.is_upper and len(prev) >= 2 and not _mostly_capitals(_sentence_text(doc, prev.i)):
             return True  # `CC BY 4.0`, `COVID 19`, `WP 5`: an acronym's number (not in `PASSES 8,500`)
         if not prev.is_alpha or prev.lower_ in self.not_units or prev.lower_ in self.qualifier_words:
             return False
         if prev.lower_ in self.label_words:
             return True
-        if prev.i == sentences.of(prev.i).start:
+        if prev.i == sentence_of(doc, prev.i).start:
             return False
         return prev.is_title or prev.is_upper
 
@@ -251,18 +250,9 @@ class FigureFinder:
         return doc[k:end].text.lower(), end
 
 
-class _Sentences:
-    """The sentence of a token and its text, from the doc's sentence bounds."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-
-    def of(self, i: int):
-        return sentence_of(self.doc, i)
-
-    def text(self, i: int) -> str:
-        sent = sentence_of(self.doc, i)
-        return doc_text(self.doc)[sent.start_char:sent.end_char]
+def _sentence_text(doc: Doc, i: int) -> str:
+    sent = sentence_of(doc, i)
+    return doc_text(doc)[sent.start_char:sent.end_char]
 
 
 def _mostly_capitals(text: str) -> bool:
