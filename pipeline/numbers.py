@@ -3,7 +3,9 @@
 This is the part of figure extraction that token patterns cannot express: digit
 grouping (`1,741`, `1 741`, `2.315`), decimal commas (`87,5`), scale letters glued
 to the number (`£2m`, `3.5bn`), and what is a number only in appearance (times,
-numeric dates, phone numbers, dotted versions, ordinals, digits inside names).
+numeric dates, phone numbers, dotted versions, ordinals, digits inside names), and
+which dash before a number is a minus sign (`-200`, `−3 %`) rather than a range, a list
+dash or a hyphen (`10-20`, `COVID-19`); the sign characters are in `models/common/numbers.json`.
 Number words (`eleven`, `quatre`, `une vingtaine`) come from `models/<lang>/numbers.json`.
 """
 from __future__ import annotations
@@ -26,6 +28,8 @@ _NOT_NUMBERS = re.compile(
     r"|\d+(?:\.\d+){2,}(?!\d)"  # 3.0.1 (unless it is 1.741.000, see below)
 )
 _DIGIT = re.compile(r"\d")
+# The digits after a hyphen belong to a name when the word before it holds a letter: `H2020-123`, `COVID-19`.
+_NAME_BEFORE_HYPHEN = re.compile(r"[^\W\d_]\w*-$")
 _DOT_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _LITERAL = re.compile(
     r"(?<![\w.,/])"
@@ -120,6 +124,7 @@ def scan_numbers(text: str, rules: Rules) -> list[NumberMatch]:
 
 def _scan_literals(text: str, rules: Rules, scales: dict[str, Decimal], found: list[NumberMatch]) -> None:
     lang = rules.lang
+    signs = _signs(rules)
     blocked = [m.span() for m in _NOT_NUMBERS.finditer(text) if not _DOT_GROUPED.fullmatch(m.group())]
     blocked_ends = [y for _, y in blocked]  # finditer spans are sorted and disjoint
 
@@ -129,8 +134,9 @@ def _scan_literals(text: str, rules: Rules, scales: dict[str, Decimal], found: l
 
     for m in _LITERAL.finditer(text):
         start, end = m.span()
-        if not free(start, end) or (start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha()):
-            continue  # blocked, or the digits of a name like `COVID-19`
+        if not free(start, end) or (start >= 2 and text[start - 1] == "-"
+                                    and _NAME_BEFORE_HYPHEN.search(text, max(0, start - 40), start)):
+            continue  # blocked, or the digits of a name like `COVID-19` or `H2020-123`
         suffix = m.group("suffix")
         if re.match(r"0\d", m.group("num")):
             continue  # `014` in `n° 2025-014`: an identifier, not a quantity
@@ -145,7 +151,42 @@ def _scan_literals(text: str, rules: Rules, scales: dict[str, Decimal], found: l
                 continue  # `5G`, `3D`, `4x`: part of a name or a label
             value *= scales[suffix]
             scaled = True
+        if _minus_before(text, start, signs):
+            start, value = start - 1, -value
         found.append(NumberMatch(start, end, value, scaled=scaled))
+
+
+def _signs(rules: Rules) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(minus signs, minus signs only inside the text, characters that may open a signed number)."""
+    signs = rules.cache.get("number_signs")
+    if signs is None:
+        signs = rules.cache["number_signs"] = (
+            frozenset(rules.words("numbers.minus_signs")), frozenset(rules.words("numbers.minus_signs_inside")),
+            frozenset(rules.words("numbers.sign_openers")))
+    return signs
+
+
+def _minus_before(text: str, start: int, signs: tuple[frozenset[str], frozenset[str], frozenset[str]]) -> bool:
+    """Whether the character before the digits at `start` is a minus sign of the number.
+
+    It must touch the digits and follow the start of the text, a space or an opening bracket
+    (`-200`, `(−3 %)`, not `COVID-19`), and no number may stand right before it: `10 -20`,
+    `10% -20%` and `2022-2023` are ranges. An en dash is not a sign at the start of the text,
+    where it is more likely a list dash.
+    """
+    minus, inside, openers = signs
+    if start < 1:
+        return False
+    sign = text[start - 1]
+    if sign not in minus and sign not in inside:
+        return False
+    if start == 1:
+        return sign in minus
+    before = text[start - 2]
+    if not (before in openers or before.isspace()) or (sign not in minus and before in "\n\r"):
+        return False
+    tail = text[max(0, start - 16):start - 1].rstrip().rstrip("%").rstrip()
+    return not tail[-1:].isdigit()
 
 
 def _split_parts(literal: str, offset: int, lang: str) -> list[NumberMatch]:
