@@ -4,22 +4,15 @@
     >>> report = extract_file("input/report.md")
     >>> [p.name for p in report.projects]
 
-`extract_paths` runs a batch and never stops on a bad file: failures come back as
-`ErrorRow`s with the contract's error kinds.
+Batches (`extract_paths`, `run_batch`) live in `pipeline.batch`, above this module: they
+never stop on a bad file, failures come back as `ErrorRow`s with the contract's error kinds.
 """
 from __future__ import annotations
 
-import fnmatch
 import gc
 import os
-import signal
-import threading
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
-from .errors import ReportError
 from .extractors.context import BlockAnalysis, BlockContext
 from .extractors.figures import FigureFinder
 from .extractors.language import detect_language
@@ -29,25 +22,12 @@ from .extractors.recommendations import RecommendationFinder
 from .extractors.urls import UrlFinder, public_suffixes
 from .ids import doc_id as make_doc_id
 from .ids import project_key
-from .model import HEADING, Document, DocumentInfo, ErrorRow, Figure, Project, Recommendation, Report, Url
+from .model import HEADING, Document, DocumentInfo, Figure, Project, Recommendation, Report, Url
 from .nlp import build_pipeline, sentences
-from .readers import SUPPORTED_EXTENSIONS, read_document
+from .readers import read_document
 from .rules import LANGUAGES, load_rules
 from .segment import segment
 from .text import HEADING_NUMBER
-
-
-DEFAULT_TIMEOUT = 120.0
-
-
-@dataclass
-class BatchResult:
-    reports: list[Report] = field(default_factory=list)
-    errors: list[ErrorRow] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def extract_file(path: str | os.PathLike, source: str | None = None, models_dir: str | None = None,
@@ -188,99 +168,3 @@ def extract_document(doc: Document, models_dir: str | None = None) -> Report:
 def _numbering(heading: str) -> int:
     m = HEADING_NUMBER.match(heading)
     return m.end() if m else 0
-
-
-def discover_inputs(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str]]:
-    """Expand folders (recursively, supported extensions only, hidden files skipped).
-
-    Returns (path, source) pairs: `source` is the path as given for files, and relative
-    to the folder for files found in a folder. Missing paths raise FileNotFoundError.
-    """
-    found: list[tuple[Path, str]] = []
-    for given in paths:
-        p = Path(given)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                if any(part.startswith(".") for part in rel.parts):
-                    continue
-                if f.is_file() and f.suffix.lower() in SUPPORTED_EXTENSIONS:
-                    found.append((f, rel.as_posix()))
-        elif p.exists():
-            found.append((p, str(given)))
-        else:
-            raise FileNotFoundError(str(given))
-    seen, unique = set(), []
-    for path, source in found:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append((path, source))
-    return unique
-
-
-def password_for(path: Path, source: str, password: str | None, passwords: dict[str, str] | None) -> str | None:
-    """A per-file password (by source path, file name or glob pattern), else the common one."""
-    if passwords:
-        for key in (source, path.name):
-            if key in passwords:
-                return passwords[key]
-        for pattern, value in passwords.items():
-            if fnmatch.fnmatch(source, pattern) or fnmatch.fnmatch(path.name, pattern):
-                return value
-    return password
-
-
-@contextmanager
-def time_limit(seconds: float | None, source: str):
-    """Turn a hang into a `timeout` error (SIGALRM; only where signals can be used)."""
-    usable = seconds and seconds > 0 and hasattr(signal, "setitimer") and \
-        threading.current_thread() is threading.main_thread()
-    if not usable:
-        yield
-        return
-
-    def expire(signum, frame):
-        raise ReportError("timeout", f"{source}: gave up after {seconds:g} s; raise --timeout or check the file")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = None, on_file=None, *,
-                  password: str | None = None, passwords: dict[str, str] | None = None,
-                  timeout: float | None = DEFAULT_TIMEOUT, pdf_engine: str = "pdfplumber") -> BatchResult:
-    """Extract every input; a failing file becomes an ErrorRow and the batch goes on."""
-    result = BatchResult()
-    inputs = discover_inputs(paths)
-    if inputs:  # load the pipelines before any file's time limit starts
-        warm_up(models_dir)
-    for path, source in inputs:
-        try:
-            with time_limit(timeout, source):
-                report = extract_file(path, source=source, models_dir=models_dir,
-                                      password=password_for(path, source, password, passwords),
-                                      pdf_engine=pdf_engine)
-            result.reports.append(report)
-            status = "ok"
-        except ReportError as exc:
-            result.errors.append(ErrorRow(source=source, error=exc.kind, message=exc.message))
-            status = exc.kind
-        except RecursionError:
-            status = "unreadable_pdf" if path.suffix.lower() == ".pdf" else "internal_error"
-            result.errors.append(ErrorRow(source=source, error=status,
-                                          message=f"{source}: structure nested too deeply to read"))
-        except Exception as exc:  # noqa: BLE001 - one broken file never stops a batch
-            result.errors.append(ErrorRow(source=source, error="internal_error",
-                                          message=f"{type(exc).__name__}: {exc}; please report this file"))
-            status = "internal_error"
-        if on_file is not None:
-            on_file(source, status)
-    result.reports.sort(key=lambda r: r.doc_id)
-    result.errors.sort(key=lambda e: e.source)
-    return result

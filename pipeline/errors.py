@@ -3,8 +3,17 @@ from __future__ import annotations
 
 ERROR_KINDS = (
     "encrypted", "no_text_layer", "unreadable_pdf", "empty_document", "unreadable_docx",
-    "unsafe_document", "unreadable_text", "unsupported_format", "timeout", "internal_error",
+    "unsafe_document", "unreadable_text", "unsupported_format", "timeout", "internal_error", "unreadable_file",
 )
+
+# Kinds that the file's bytes decide, whatever the run's settings: a rerun may replay them from
+# the manifest. The others depend on a setting (`timeout`, `encrypted`: --timeout, --password) or
+# on the machine (`unreadable_file`: permissions; `internal_error`: a crash, a scheduler gone)
+# and are tried again on every run.
+CONTENT_ERRORS = frozenset({
+    "no_text_layer", "unreadable_pdf", "empty_document", "unreadable_docx", "unsafe_document",
+    "unreadable_text", "unsupported_format",
+})
 
 
 class ReportError(Exception):

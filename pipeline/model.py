@@ -137,6 +137,7 @@ class DocumentInfo:
     author: Optional[str]
     pages: Optional[int]
     warnings: Optional[str] = None  # what the reader could not use, "; "-separated
+    duplicates: Optional[str] = None  # other sources with the same bytes, "; "-separated
 
 
 @dataclass
@@ -161,6 +162,20 @@ class ErrorRow:
     source: str
     error: str
     message: str
+
+
+@dataclass
+class BatchResult:
+    """The reports and the error rows of a batch, each sorted (by doc_id, by source);
+    `warnings` are about the batch itself (skipped symbolic-link loops), not a document."""
+
+    reports: list[Report] = field(default_factory=list)
+    errors: list[ErrorRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
 
 
 def field_names(cls) -> list[str]:

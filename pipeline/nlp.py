@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from .numbers import NumberMatch, scan_numbers
-from .rules import Rules, load_rules
+from .rules import TOKEN_EXTENSIONS, Rules, load_rules
 
 NUMBERS_KEY = "report_numbers"  # doc.user_data key: {token index: NumberMatch}
 
@@ -72,8 +72,10 @@ def _number_attr(attr: str, default):
 
 
 # Kept for patterns and users that read them; the extractors use `numbers_in` (much faster).
-for _name, _attr, _default in (("is_num", None, False), ("num", "value", None),
-                               ("num_approx", "approx", False), ("num_words", "words", False)):
+_EXTENSIONS = (("is_num", None, False), ("num", "value", None), ("num_approx", "approx", False),
+               ("num_words", "words", False))
+assert tuple(n for n, _, _ in _EXTENSIONS) == TOKEN_EXTENSIONS  # what rule checking accepts
+for _name, _attr, _default in _EXTENSIONS:
     if not Token.has_extension(_name):
         getter = (lambda t: t.i in numbers_in(t.doc)) if _attr is None else _number_attr(_attr, _default)
         Token.set_extension(_name, getter=getter)
@@ -393,6 +395,9 @@ def build_pipeline(lang: str, models_dir: str | None = "") -> Language:
 @lru_cache(maxsize=4)  # called with positional arguments only, so one entry per pipeline
 def _build_pipeline(lang: str, models_dir: str) -> Language:
     nlp = spacy.blank(lang)
+    # spaCy's 1,000,000-character guard is for the parser and NER, which these pipelines do not
+    # have; a report's longest block is bounded by the readers' own size limits instead
+    nlp.max_length = 10**9
     _tune_tokenizer(nlp)
     nlp.tokenizer = _TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("sentencizer")

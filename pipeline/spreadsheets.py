@@ -1,21 +1,22 @@
 """Outputs where users work: an Excel workbook, a SQLite database, Parquet files.
 
-All three come from the same table rows as the CSVs (`writers.table_rows`) and the same
-column types (`writers.TABLES`), and all are byte-identical for the same inputs.
+All three come from the same table rows as the CSVs (`schema.table_rows`) and the same
+column types (`schema.TABLES`), and all are byte-identical for the same inputs. Text cells
+are written as strings, never as formulas: the CSV's formula guard (a leading `'`) is a
+CSV measure and does not appear here.
 """
 from __future__ import annotations
 
 import io
-import os
 import re
 import sqlite3
-import tempfile
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from .writers import TABLES, atomic_write, safe_text
+from .outdir import atomic_path, atomic_write
+from .schema import TABLES
 
 FIXED_TIME = datetime(2000, 1, 1)
 
@@ -59,8 +60,6 @@ def xlsx_bytes(tables: dict[str, list[dict]]) -> bytes:
         for r, row in enumerate(rows, start=2):
             for j, col in enumerate(columns, start=1):
                 value = _typed(row.get(col.name), col.type)
-                if isinstance(value, str):
-                    value = safe_text(value)
                 cell = ws.cell(row=r, column=j, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # a string is never evaluated, whatever it starts with
@@ -99,10 +98,7 @@ _SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": 
 def write_sqlite(tables: dict[str, list[dict]], path: Path) -> None:
     """A table per CSV with primary keys, foreign keys to `documents`, indexes on doc_id and
     project_id. Built in a temporary file and renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         con = sqlite3.connect(tmp)
         try:
             con.execute("PRAGMA foreign_keys = ON")
@@ -124,11 +120,6 @@ def write_sqlite(tables: dict[str, list[dict]], path: Path) -> None:
             con.commit()
         finally:
             con.close()
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _sql_value(value):

@@ -12,6 +12,11 @@ import unicodedata
 SOFT_HYPHEN = "\u00ad"
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _WS = re.compile(r"\s+")
+# C0 and C1 control characters and DEL are never text (NUL, ESC, \x01 ... from broken
+# exports): they crash XLSX writers and reach CSV cells as raw bytes. Tab, newline and
+# the other white-space controls are white space and are collapsed like spaces.
+_CONTROLS = dict.fromkeys((c for c in [*range(0x20), *range(0x7F, 0xA0)] if not chr(c).isspace()), None)
+_SPACE_CONTROLS = dict.fromkeys((c for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c).isspace()), " ")
 # Emphasis markers that survive Markdown parsing when unbalanced (`EXAM4.0**: ...`).
 _STRAY_EMPHASIS = re.compile(r"\*{2,}|(?<!\w)__|__(?!\w)")
 _BULLET = re.compile(r"^\s*(?:[-*+•●▪◦‣∙·–—]|\u2022)\s+")
@@ -26,11 +31,41 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def strip_controls(text: str) -> str:
+    """Control characters removed, white-space controls (tab, newline...) turned into spaces."""
+    if text.isprintable():
+        return text
+    return text.translate(_CONTROLS).translate(_SPACE_CONTROLS)
+
+
+def drop_controls(text: str) -> str:
+    """Control characters removed from a whole text, its white space (lines, tabs) kept: done
+    before a parser sees the text (markdown-it turns NUL into U+FFFD)."""
+    return text if text.isprintable() else text.translate(_CONTROLS)
+
+
 def clean_line(text: str) -> str:
-    """NFC, no soft hyphens or zero-width characters, stray `**` removed, spaces collapsed."""
-    text = nfc(text).replace(SOFT_HYPHEN, "").translate(_ZERO_WIDTH)
+    """NFC, no soft hyphens, zero-width or control characters, stray `**` removed, spaces collapsed."""
+    text = strip_controls(nfc(text)).replace(SOFT_HYPHEN, "").translate(_ZERO_WIDTH)
     text = _STRAY_EMPHASIS.sub("", text)
     return _WS.sub(" ", text).strip()
+
+
+def display_path(path: str) -> str:
+    """A faithful, printable rendering of a path: bytes that are not UTF-8 (surrogate escapes)
+    and control characters become `\\xNN` escapes, so outputs stay valid UTF-8 text."""
+    if path.isprintable():
+        return path
+    out = []
+    for ch in path:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's escape of an undecodable byte
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif 0xD800 <= code <= 0xDFFF or (not ch.isprintable() and (code < 0x20 or 0x7F <= code < 0xA0)):
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def collapse(text: str) -> str:

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -144,8 +145,11 @@ def test_spreadsheet_database_and_parquet_outputs(tmp_path):
     assert docs["G1"].value == "date_start" and docs["G2"].value.year == 2022
     urls = wb["urls"]
     assert urls["C2"].hyperlink is not None
-    heading = [c.value for c in wb["sections"]["E"] if c.value and "cmd" in str(c.value)]
-    assert heading and heading[0].startswith("'=")
+    heading = [c for c in wb["sections"]["E"] if c.value and "cmd" in str(c.value)]
+    # the text as written, stored as a string: never a formula, and no CSV guard quote shown
+    assert [(c.value, c.data_type) for c in heading] == [("=cmd|' /C calc'!A0", "s")]
+    with zipfile.ZipFile(out / "report-data.xlsx") as zf:
+        assert not any(b"<f>" in zf.read(n) for n in zf.namelist() if n.startswith("xl/worksheets/"))
     again = tmp_path / "again"
     run_batch([src], again, jobs=1, formats=("xlsx", "sqlite", "parquet"))
     for name in ("report-data.xlsx", "report-data.sqlite", "parquet/figures.parquet"):
@@ -172,9 +176,17 @@ def test_workbook_opens_in_libreoffice(tmp_path):
     src.mkdir()
     shutil.copy(ROOT / "input" / "ecovem-conference-report-2022.md", src)
     run_batch([src], tmp_path / "out", jobs=1, formats=("xlsx",))
-    subprocess.run(["soffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path),
-                    str(tmp_path / "out" / "report-data.xlsx")], check=True, timeout=120)
-    text = (tmp_path / "report-data.csv").read_text(encoding="utf-8", errors="replace")
+    # CSV filter options, so the export does not depend on the machine's locale: field separator
+    # 44 (,), text delimiter 34 ("), character set 76 (UTF-8), line 1, no column formats,
+    # language 0, quote only where needed, detect special numbers, cells as shown, no formulas,
+    # no space trimming, sheet 1 (`documents`; LibreOffice >= 7.2 then names the file after it).
+    options = "44,34,76,1,,0,false,true,true,false,false,1"
+    subprocess.run(["soffice", "--headless", "--convert-to", f"csv:Text - txt - csv (StarCalc):{options}",
+                    "--outdir", str(tmp_path), str(tmp_path / "out" / "report-data.xlsx")],
+                   check=True, timeout=120)
+    # before 7.2 the sheet token is ignored and the first sheet, `documents`, is report-data.csv
+    csv = next(p for p in (tmp_path / "report-data-documents.csv", tmp_path / "report-data.csv") if p.exists())
+    text = csv.read_text(encoding="utf-8")
     assert "Lelièvre" in text
 
 
@@ -182,8 +194,8 @@ def test_crafted_names_stay_inside_the_output(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     names = ["a\\..\\..\\x.md", "tab\tand\nnewline.md", "é" * 120 + ".md", ".hidden.md", "-rf.md"]
-    for name in names:
-        (src / name).write_text("# T\n\n12 partners met.\n", encoding="utf-8")
+    for i, name in enumerate(names):
+        (src / name).write_text(f"# T{i}\n\n12 partners met.\n", encoding="utf-8")
     out = tmp_path / "out"
     summary = run_batch([src], out, jobs=1)
     written = [p.resolve() for p in out.rglob("*") if p.is_file()]

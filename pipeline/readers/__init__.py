@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
+import stat
 from pathlib import Path
 
+from .. import text as T
 from ..errors import ReportError
 from ..model import Document
 from ..rules import DEFAULT_LANGUAGE, load_rules
@@ -90,16 +93,24 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
     path = Path(path)
     source = source if source is not None else str(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would block or never end
+            raise ReportError("unreadable_file", f"{source}: not a regular file; not read")
+        size = st.st_size
         with path.open("rb") as fh:
             head = fh.read(2048)
+    except FileNotFoundError:
+        raise ReportError("unreadable_file", f"{source}: the file does not exist (here: {T.display_path(os.path.abspath(path))})")
     except OSError as exc:
-        raise ReportError("unreadable_text", f"{source}: cannot open ({exc.strerror})")
+        raise ReportError("unreadable_file", f"{source}: cannot open the file ({exc.strerror or exc})")
     fmt = detect_format(path, head)
     if size == 0:
         raise ReportError("empty_document" if fmt != "pdf" else "unreadable_pdf",
                           f"{source}: the file is empty (0 bytes)")
-    sha = file_sha256(path)
+    try:
+        sha = file_sha256(path)
+    except OSError as exc:
+        raise ReportError("unreadable_file", f"{source}: cannot read the file ({exc.strerror or exc})")
     builder = DocumentBuilder()
     pages, meta, fallback, warnings = None, {}, {}, []
     if fmt == "pdf":
@@ -115,7 +126,11 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
         if size > MAX_TEXT_BYTES:
             raise ReportError("unsafe_document", f"{source}: {size} bytes is more than the "
                                                  f"{MAX_TEXT_BYTES // 2**20} MiB a text report may have")
-        text = decode_text(path.read_bytes(), source)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReportError("unreadable_file", f"{source}: cannot read the file ({exc.strerror or exc})")
+        text = T.drop_controls(decode_text(data, source))
         if fmt == "html":
             fallback = read_html(text, builder)
         elif fmt == "markdown":

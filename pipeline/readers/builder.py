@@ -3,11 +3,14 @@
 Readers call `add()` with the cleaned lines of each block; the builder joins them,
 assigns character offsets into the document text (blocks separated by a blank line)
 and re-bases link offsets. Keeping this in one place is what makes every format
-produce the same model.
+produce the same model. It is also where link targets are checked, whatever the reader:
+a target that does not parse as a web address (`javascript:...`, `https://x.eu/"><script>`)
+is dropped, and its anchor stays plain text.
 """
 from __future__ import annotations
 
 from .. import text as T
+from ..extractors.urls import valid_url
 from ..model import Block, Document, Link
 
 BLOCK_SEPARATOR = "\n\n"
@@ -33,7 +36,8 @@ class DocumentBuilder:
         header: bool = False,
     ) -> Block | None:
         """Add a block. `links` are (url, start, end) offsets into " ".join(lines)."""
-        lines = [line for line in lines if line]
+        # readers clean their lines; this keeps control characters out of the model whatever they do
+        lines = [T.strip_controls(line) for line in lines if line]
         if not lines:
             return None
         text = " ".join(lines)
@@ -43,8 +47,8 @@ class DocumentBuilder:
         block = Block(
             kind=kind, text=text, level=level, depth=depth, page=page,
             char_start=start, char_end=start + len(text), lines=lines,
-            links=[Link(url, start + a, start + b) for url, a, b in (links or [])],
-            ordered=ordered, bold=bold, cells=cells or [], header=header,
+            links=[Link(url, start + a, start + b) for url, a, b in valid_links(links)],
+            ordered=ordered, bold=bold, cells=[T.strip_controls(c) for c in cells or []], header=header,
         )
         self._offset = block.char_end
         self.blocks.append(block)
@@ -53,22 +57,24 @@ class DocumentBuilder:
     def extend_last(self, lines: list[str], links: list[tuple[str, int, int]] | None = None) -> None:
         """Append lines to the last block (a list item continued by another paragraph)."""
         block = self.blocks[-1]
-        lines = [line for line in lines if line]
+        lines = [T.strip_controls(line) for line in lines if line]
         if not lines:
             return
         shift = block.char_end + 1
         block.lines.extend(lines)
         block.text = " ".join(block.lines)
         block.char_end = block.char_start + len(block.text)
-        block.links.extend(Link(url, shift + a, shift + b) for url, a, b in (links or []))
+        block.links.extend(Link(url, shift + a, shift + b) for url, a, b in valid_links(links))
         self._offset = block.char_end
 
     def build(self, *, source: str, path: str, fmt: str, sha256: str, pages: int | None = None,
               meta: dict[str, str] | None = None, meta_fallback: dict[str, str] | None = None,
               warnings: list[str] | None = None) -> Document:
         text = BLOCK_SEPARATOR.join(b.text for b in self.blocks)
+        meta = {k: T.collapse(T.strip_controls(str(v))) for k, v in (meta or {}).items()}
+        meta_fallback = {k: T.collapse(T.strip_controls(str(v))) for k, v in (meta_fallback or {}).items()}
         return Document(source=source, path=path, format=fmt, sha256=sha256, text=text,
-                        blocks=self.blocks, pages=pages, meta=meta or {}, meta_fallback=meta_fallback or {},
+                        blocks=self.blocks, pages=pages, meta=meta, meta_fallback=meta_fallback,
                         warnings=warnings or [])
 
 
@@ -76,7 +82,8 @@ def locate_links(lines: list[str], links: list[tuple[str, str]]) -> list[tuple[s
     """(url, anchor text) pairs -> (url, start, end) in " ".join(lines), searched in order.
 
     A link whose anchor cannot be found (or is empty) points at the end of the block; page-internal
-    (`#...`) and `mailto:` links are left out.
+    (`#...`) and `mailto:` links are left out, and so are targets that are not web addresses
+    (`valid_links`), once their anchor is passed (so that the next link finds its own).
     """
     joined = " ".join(x for x in lines if x)
     found, pos = [], 0
@@ -90,4 +97,16 @@ def locate_links(lines: list[str], links: list[tuple[str, str]]) -> list[tuple[s
         else:
             found.append((url, at, at + len(anchor)))
             pos = at + len(anchor)
-    return found
+    return valid_links(found)
+
+
+def valid_links(links: list[tuple[str, int, int]] | None) -> list[tuple[str, int, int]]:
+    """The (url, start, end) links whose target parses as a web address (`extractors.urls.valid_url`:
+    http(s) or a bare domain, no quotes, angle brackets, backslashes, spaces or control characters,
+    a known public suffix or an IP, a port in range); surrounding spaces are dropped from the target."""
+    out = []
+    for url, a, b in links or []:
+        url = (url or "").strip()
+        if valid_url(url):
+            out.append((url, a, b))
+    return out

@@ -100,13 +100,13 @@ def clean_word(text: str) -> tuple[str, int]:
 
     A lone unmapped glyph is most often a bullet drawn from a symbol font: it becomes `•`.
     """
-    if text.isascii() and "(cid:" not in text:
+    if text.isascii() and "(cid:" not in text and text.isprintable():
         return text, 0  # nothing to expand or normalise: the common case, kept fast
     cids = len(_CID.findall(text))
     if cids == 1 and _CID.fullmatch(text):
         return "•", 1
     text = _CID.sub("", text) if cids else text
-    return T.nfc(text.translate(LIGATURES)).replace(T.SOFT_HYPHEN, ""), cids
+    return T.strip_controls(T.nfc(text.translate(LIGATURES)).replace(T.SOFT_HYPHEN, "")), cids
 
 
 # -- one page --------------------------------------------------------------------------
