@@ -42,7 +42,7 @@ from .inputs import discover_inputs
 from .model import BatchResult, ErrorRow, Report
 from .outdir import OutputFolder, atomic_write
 from .readers import file_sha256
-from .rules import rules_version
+from .rules import rules_version, validate_rules
 from .text import display_path, strip_controls
 from .writers import output_names, read_report_json, report_json, write_outputs
 
@@ -455,10 +455,12 @@ def run_batch(inputs, out_dir, *, jobs: int = 1, force: bool = False, models_dir
               on_start: Callable[[int], None] | None = None) -> BatchSummary:
     """Extract `inputs` into `out_dir` incrementally; see the module docstring.
 
-    Raises OutputFolderError (OutputLocked) when the folder cannot be used, SchedulerError
-    when the Dask scheduler cannot be reached; every problem of an input is an error row."""
+    Raises OutputFolderError (OutputLocked) when the folder cannot be used, RulesError when the
+    rules folder is broken (checked once here, before any worker starts), SchedulerError when the
+    Dask scheduler cannot be reached; every problem of an input is an error row."""
     started = time.monotonic()
     settings = Settings(_absolute(models_dir), check_timeout(timeout), pdf_engine)
+    validate_rules(settings.models_dir)
     folder = OutputFolder(out_dir, subfolders=("json", "parquet") if "parquet" in formats else ("json",))
     with folder:
         folder.check_targets(output_names(formats) + [MANIFEST])
