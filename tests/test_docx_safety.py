@@ -154,7 +154,13 @@ READ_IN_SUBPROCESS = textwrap.dedent("""
     except MemoryError:
         print("MemoryError")
         print("")
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux
+    # the peak of this process's own memory since exec: ru_maxrss would also count the pages of
+    # the (large) test process it was forked from, which Linux carries over exec
+    try:
+        with open("/proc/self/status") as fh:
+            print(next(line.split()[1] for line in fh if line.startswith("VmHWM:")))  # KiB
+    except (OSError, StopIteration):
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux
 """)
 
 
