@@ -19,7 +19,7 @@ from .extractors.language import detect_language
 from .extractors.metadata import MetadataFinder
 from .extractors.projects import ProjectFinder, count_mentions
 from .extractors.recommendations import RecommendationFinder
-from .extractors.urls import UrlFinder, public_suffixes
+from .extractors.urls import UrlFinder
 from .ids import doc_id as make_doc_id
 from .ids import project_key
 from .model import HEADING, Document, DocumentInfo, Figure, Project, Recommendation, Report, Url
@@ -28,6 +28,7 @@ from .readers import read_document
 from .rules import LANGUAGES, load_rules
 from .segment import segment
 from .text import HEADING_NUMBER
+from .weburls import public_suffixes
 
 
 def extract_file(path: str | os.PathLike, source: str | None = None, models_dir: str | None = None,

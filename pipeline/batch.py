@@ -286,7 +286,7 @@ def _run_dask(tasks: list[Task], jobs: int, settings: Settings, on_done, schedul
     cluster = None
     try:
         if scheduler:
-            client = Client(scheduler, timeout=_dask_connect_timeout())
+            client = Client(scheduler)  # gives up after distributed.comm.timeouts.connect
         else:
             cluster = LocalCluster(n_workers=worker_count(jobs, len(tasks)), threads_per_worker=1, processes=True,
                                    dashboard_address=None)
@@ -322,12 +322,6 @@ def _run_dask(tasks: list[Task], jobs: int, settings: Settings, on_done, schedul
             cluster.close()
 
 
-def _dask_connect_timeout() -> str:
-    import dask
-
-    return dask.config.get("distributed.comm.timeouts.connect", "10s")
-
-
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text[:300]
@@ -352,9 +346,13 @@ class _Plan:
     tasks: list[Task]
     errors: dict[str, ErrorRow]  # source -> row, for inputs that never reach a worker
     duplicates: dict[str, list[str]]  # first source -> the other sources with the same bytes
-    duplicate_of: dict[str, str]  # other source -> first source
     warnings: list[str]
     sources: list[str]
+
+    def duplicates_text(self, source: str) -> str | None:
+        """The `duplicates` cell of the document read from `source`."""
+        others = self.duplicates.get(source)
+        return "; ".join(others) if others else None
 
 
 def password_for(path: Path, source: str, password: str | None, passwords: dict[str, str] | None) -> str | None:
@@ -381,18 +379,17 @@ def _plan(inputs: Iterable, password: str | None, passwords: dict[str, str] | No
                                            f"{item.source}: cannot read the file ({exc.strerror or exc})")
             continue
         by_sha[sha].append(item)
-    tasks, duplicates, duplicate_of = [], {}, {}
+    tasks, duplicates = [], {}
     for sha, items in by_sha.items():
         items.sort(key=lambda i: i.source)
         first = items[0]
         if len(items) > 1:
             duplicates[first.source] = [i.source for i in items[1:]]
-            duplicate_of.update({i.source: first.source for i in items[1:]})
         tasks.append(Task(os.path.abspath(first.path), first.source, sha,
                           password_for(first.path, first.source, password, passwords)))
     tasks.sort(key=lambda t: t.source)
     sources = sorted([i.source for i in found.files] + list(errors))
-    return _Plan(tasks, errors, duplicates, duplicate_of, found.warnings, sources)
+    return _Plan(tasks, errors, duplicates, found.warnings, sources)
 
 
 def _execute(tasks: list[Task], settings: Settings, jobs: int, executor: str, scheduler: str | None, on_done) -> None:
@@ -404,16 +401,18 @@ def _execute(tasks: list[Task], settings: Settings, jobs: int, executor: str, sc
         _run_local(tasks, jobs, settings, on_done)
 
 
-def _with_duplicates(plan: _Plan, reports: dict[str, Report], errors: dict[str, ErrorRow]) -> None:
-    """Name each document's duplicates; a failed input's duplicates fail the same way."""
+def _result(plan: _Plan, reports: dict[str, Report], errors: dict[str, ErrorRow]) -> BatchResult:
+    """The batch's sorted result: each document names its duplicates, and a failed input's
+    duplicates fail the same way."""
     for source, report in reports.items():
-        others = plan.duplicates.get(source)
-        report.document.duplicates = "; ".join(others) if others else None
+        report.document.duplicates = plan.duplicates_text(source)
     for first, others in plan.duplicates.items():
         if first in errors:
             e = errors[first]
             for other in others:
                 errors[other] = ErrorRow(other, e.error, f"{other}: same bytes as {first}; {e.message}")
+    return BatchResult(reports=sorted(reports.values(), key=lambda r: r.doc_id),
+                       errors=sorted(errors.values(), key=lambda e: e.source), warnings=plan.warnings)
 
 
 def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = None, on_file=None, *,
@@ -436,9 +435,7 @@ def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = N
             on_file(task.source, "ok" if kind == "ok" else value.error)
 
     _execute(plan.tasks, settings, jobs, "local", None, done)
-    _with_duplicates(plan, reports, errors)
-    return BatchResult(reports=sorted(reports.values(), key=lambda r: r.doc_id),
-                       errors=sorted(errors.values(), key=lambda e: e.source), warnings=plan.warnings)
+    return _result(plan, reports, errors)
 
 
 def _absolute(models_dir) -> str | None:
@@ -482,7 +479,8 @@ def _run_locked(folder: OutputFolder, inputs, settings: Settings, *, jobs, force
                                                   if isinstance(e, dict) and isinstance(e.get("doc_id"), str)}
     reuse = not force and all(old.get(k) == v for k, v in versions.items())
     old_files = old.get("files", {}) if reuse else {}
-    manifest = {**versions, "files": {}, "outputs": sorted(old_outputs)}
+    manifest = {**versions, "files": {}}
+    outputs = set(old_outputs)  # what the folder holds of ours while the run goes on
 
     reports: dict[str, Report] = {}
     errors: dict[str, ErrorRow] = dict(plan.errors)
@@ -499,9 +497,9 @@ def _run_locked(folder: OutputFolder, inputs, settings: Settings, *, jobs, force
                 summary.skipped += 1
                 continue
         tasks.append(task)
-    for other, first in plan.duplicate_of.items():
-        manifest["files"][other] = {"sha256": next(t.sha256 for t in plan.tasks if t.source == first),
-                                    "status": "duplicate", "duplicate_of": first}
+    for task in plan.tasks:
+        for other in plan.duplicates.get(task.source, ()):
+            manifest["files"][other] = {"sha256": task.sha256, "status": "duplicate", "duplicate_of": task.source}
     if on_start:
         on_start(len(tasks))
 
@@ -509,18 +507,17 @@ def _run_locked(folder: OutputFolder, inputs, settings: Settings, *, jobs, force
     json_written: set[str] = set()
 
     def flush() -> None:
-        _write_manifest(out, {**manifest, "files": {**old_files, **manifest["files"]}})
+        _write_manifest(out, {**manifest, "files": {**old_files, **manifest["files"]}, "outputs": sorted(outputs)})
         flushed[0] = time.monotonic()
 
     def done(task: Task, kind: str, value) -> None:
         entry = {"sha256": task.sha256, "status": kind}
         if kind == "ok":
             report: Report = value
-            others = plan.duplicates.get(task.source)
-            report.document.duplicates = "; ".join(others) if others else None
+            report.document.duplicates = plan.duplicates_text(task.source)
             atomic_write(out / "json" / f"{report.doc_id}.json", report_json(report))
             json_written.add(report.doc_id)
-            manifest["outputs"] = sorted(set(manifest["outputs"]) | {f"json/{report.doc_id}.json"})
+            outputs.add(f"json/{report.doc_id}.json")
             reports[task.source] = report
             entry["doc_id"] = report.doc_id
             summary.pages += report.document.pages or 0
@@ -542,16 +539,12 @@ def _run_locked(folder: OutputFolder, inputs, settings: Settings, *, jobs, force
     except BaseException:
         flush()  # Ctrl-C, a lost scheduler: keep what is done for the next run
         raise
-    _with_duplicates(plan, reports, errors)
-    for source, e in errors.items():
-        if source in plan.duplicate_of:
-            manifest["files"][source] = {**manifest["files"].get(source, {}), "status": "error",
-                                         "error": {"error": e.error, "message": e.message}}
-    summary.result = BatchResult(reports=sorted(reports.values(), key=lambda r: r.doc_id),
-                                 errors=sorted(errors.values(), key=lambda e: e.source), warnings=plan.warnings)
+    summary.result = _result(plan, reports, errors)
+    for e in summary.result.errors:
+        if manifest["files"].get(e.source, {}).get("status") == "duplicate":
+            manifest["files"][e.source].update(status="error", error={"error": e.error, "message": e.message})
     # cached documents whose duplicates changed are written again (write_outputs compares bytes)
-    written = write_outputs(summary.result, out, formats=formats, bom=bom,
-                            json_written=json_written)
+    written = write_outputs(summary.result, out, formats=formats, bom=bom, json_written=json_written)
     now = {p.relative_to(out).as_posix() for p in written}
     # only files an earlier run wrote and this one did not: stale JSON, formats not asked for
     summary.removed = folder.remove_owned(old_outputs - now)

@@ -114,8 +114,10 @@ def _walk(folder: Path, rel: str, given: str, visited: set[str], found: list, re
             continue
         if stat.S_ISDIR(mode):
             real = os.path.realpath(path)
-            if is_link and (real in visited or any(real.startswith(v.rstrip("/") + "/") for v in visited)):
-                result.warnings.append(f"{full}: a link back to a folder already searched (a loop); skipped")
+            if is_link and any(real == v or real.startswith(v.rstrip("/") + "/") for v in visited):
+                # a loop, or a second way into a folder searched anyway: its files are read once
+                result.warnings.append(f"{full}: a link into a folder already searched (a loop or a second "
+                                       "way in); skipped")
                 continue
             _walk(path, child_rel, given, visited | {real}, found, result)
         elif _supported(entry.name):

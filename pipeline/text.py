@@ -16,7 +16,7 @@ _WS = re.compile(r"\s+")
 # exports): they crash XLSX writers and reach CSV cells as raw bytes. Tab, newline and
 # the other white-space controls are white space and are collapsed like spaces.
 _CONTROLS = dict.fromkeys((c for c in [*range(0x20), *range(0x7F, 0xA0)] if not chr(c).isspace()), None)
-_SPACE_CONTROLS = dict.fromkeys((c for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c).isspace()), " ")
+_CONTROLS_TO_SPACE = {**_CONTROLS, **{c: " " for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c).isspace()}}
 # Emphasis markers that survive Markdown parsing when unbalanced (`EXAM4.0**: ...`).
 _STRAY_EMPHASIS = re.compile(r"\*{2,}|(?<!\w)__|__(?!\w)")
 _BULLET = re.compile(r"^\s*(?:[-*+•●▪◦‣∙·–—]|\u2022)\s+")
@@ -35,7 +35,7 @@ def strip_controls(text: str) -> str:
     """Control characters removed, white-space controls (tab, newline...) turned into spaces."""
     if text.isprintable():
         return text
-    return text.translate(_CONTROLS).translate(_SPACE_CONTROLS)
+    return text.translate(_CONTROLS_TO_SPACE)
 
 
 def drop_controls(text: str) -> str:

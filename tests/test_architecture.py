@@ -111,8 +111,8 @@ def test_check_and_evaluate_use_the_same_per_file_path_as_extract(tmp_path, monk
         return real(task, settings)
 
     monkeypatch.setattr(batch, "process_one", counting)
-    sample = ROOT / "input"
-    assert CliRunner().invoke(main, ["check", str(sample), "--expected", str(ROOT / "tests" / "expected")]).exit_code == 0
+    sample, expected = ROOT / "input", ROOT / "tests" / "expected"
+    assert CliRunner().invoke(main, ["check", str(sample), "--expected", str(expected)]).exit_code == 0
     assert CliRunner().invoke(main, ["evaluate", str(sample), "--gold", str(ROOT / "tests" / "gold")]).exit_code == 0
     assert CliRunner().invoke(main, ["inspect", str(sample / "ecovem-conference-report-2022.md")]).exit_code == 0
     assert [Path(c).name for c in calls] == ["ecovem-conference-report-2022.md"] * 3

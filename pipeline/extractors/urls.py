@@ -1,26 +1,21 @@
 """URLs: schemes, `www.` forms, bare domains checked against the public suffix list,
 link targets, and URLs split over two lines joined again. E-mail addresses are not URLs.
 
-Only what parses as a web address is kept (`valid_url`): http or https (or a bare domain),
-no quotes, angle brackets, backslashes, spaces or control characters, a host whose labels
-encode to IDNA and end in a known public suffix (or an IP literal), and a port in range.
-The readers' link targets go through the same check (`readers/builder.py`).
+Only what parses as a web address is kept (`weburls.valid_url`, the check the readers'
+link targets go through too).
 """
 from __future__ import annotations
 
-import ipaddress
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
-from publicsuffixlist import PublicSuffixList
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
 from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
 
 from ..model import Block
 from ..rules import Rules
+from ..weburls import SCHEME, public_suffixes, valid_url
 
 # A URL in text ends at a space, a quote, an angle bracket, a backslash or a backtick (the
 # delimiters of RFC 3986, appendix C). Any `scheme://` is read whole, so that `ftp://x.eu/f`
@@ -33,70 +28,11 @@ _URL = re.compile(
     re.I,
 )
 _HOST_LABEL = re.compile(r"^[a-z0-9-]+$")
-_LDH_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.I)
-WEB_SCHEMES = frozenset({"http", "https"})
-# Never part of a URL, even inside one: quotes, angle brackets, backslash, backtick; with
-# every space, control and format character (tested by Unicode category).
-_FORBIDDEN = frozenset("\"'<>\\`")
-_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 # A line-final URL continues on the next line when that line starts with path-like text.
 _CONTINUATION = re.compile(r"^[\w\-./?=&%#~+]*[/.=?&%#_-][\w\-./?=&%#~+]*")
 
 
 _STOP_WORDS = frozenset(EN_STOP | FR_STOP)
-
-
-@lru_cache(maxsize=1)
-def public_suffixes() -> PublicSuffixList:
-    return PublicSuffixList(only_icann=True)
-
-
-@lru_cache(maxsize=8192)
-def valid_url(url: str) -> bool:
-    """Whether `url` parses as a web address: `http(s)://` or a bare domain (`www.x.eu/a`),
-    no quote, angle bracket, backslash, backtick, space or control character, a host that is an
-    IP literal or IDNA-encodable labels ending in a known public suffix, a port in 1-65535.
-    `javascript:...`, `https://x.eu/"><script>`, `https://x.eu:99999/` and `https://intranet/` are not.
-    """
-    if not url or any(c in _FORBIDDEN or unicodedata.category(c) in _FORBIDDEN_CATEGORIES for c in url):
-        return False
-    scheme = _SCHEME.match(url)
-    if scheme is not None and scheme.group(1).lower() not in WEB_SCHEMES:
-        return False
-    try:
-        parts = urlsplit(url if scheme else "//" + url)
-        port = parts.port  # ValueError when not a number or out of range
-    except ValueError:
-        return False
-    if port == 0 or (scheme is None and "@" in parts.netloc):
-        return False  # `mailto:a@b.eu`, `tel:+32...` read as a bare domain
-    return valid_host(parts.hostname or "")
-
-
-def valid_host(host: str) -> bool:
-    """An IP address, or labels that encode to IDNA (letters, digits, inner hyphens, 1-63
-    characters each) and end in a suffix of the public suffix list."""
-    if not host:
-        return False
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        pass
-    labels = host.split(".")
-    if len(labels) < 2:
-        return False
-    ascii_labels = []
-    for label in labels:
-        try:
-            encoded = label.encode("idna").decode("ascii").lower()
-        except (UnicodeError, ValueError):
-            return False
-        if not _LDH_LABEL.match(encoded):
-            return False
-        ascii_labels.append(encoded)
-    return public_suffixes().publicsuffix(".".join(ascii_labels), accept_unknown=False) is not None
 
 
 @dataclass
@@ -121,7 +57,7 @@ class UrlFinder:
             url = url[:-1]
         if not url or not valid_url(url):
             return None
-        has_scheme = _SCHEME.match(url) is not None
+        has_scheme = SCHEME.match(url) is not None
         try:
             parts = urlsplit(url if has_scheme else "//" + url)
         except ValueError:

@@ -100,7 +100,8 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
         with path.open("rb") as fh:
             head = fh.read(2048)
     except FileNotFoundError:
-        raise ReportError("unreadable_file", f"{source}: the file does not exist (here: {T.display_path(os.path.abspath(path))})")
+        where = T.display_path(os.path.abspath(path))
+        raise ReportError("unreadable_file", f"{source}: the file does not exist (here: {where})")
     except OSError as exc:
         raise ReportError("unreadable_file", f"{source}: cannot open the file ({exc.strerror or exc})")
     fmt = detect_format(path, head)

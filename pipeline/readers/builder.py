@@ -10,8 +10,8 @@ is dropped, and its anchor stays plain text.
 from __future__ import annotations
 
 from .. import text as T
-from ..extractors.urls import valid_url
 from ..model import Block, Document, Link
+from ..weburls import valid_url
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -71,19 +71,24 @@ class DocumentBuilder:
               meta: dict[str, str] | None = None, meta_fallback: dict[str, str] | None = None,
               warnings: list[str] | None = None) -> Document:
         text = BLOCK_SEPARATOR.join(b.text for b in self.blocks)
-        meta = {k: T.collapse(T.strip_controls(str(v))) for k, v in (meta or {}).items()}
-        meta_fallback = {k: T.collapse(T.strip_controls(str(v))) for k, v in (meta_fallback or {}).items()}
         return Document(source=source, path=path, format=fmt, sha256=sha256, text=text,
-                        blocks=self.blocks, pages=pages, meta=meta, meta_fallback=meta_fallback,
+                        blocks=self.blocks, pages=pages, meta=_clean_meta(meta),
+                        meta_fallback=_clean_meta(meta_fallback),
                         warnings=warnings or [])
+
+
+def _clean_meta(meta: dict[str, str] | None) -> dict[str, str]:
+    """Metadata values as text without control characters, white space collapsed."""
+    return {k: T.collapse(T.strip_controls(str(v))) for k, v in (meta or {}).items()}
 
 
 def locate_links(lines: list[str], links: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
     """(url, anchor text) pairs -> (url, start, end) in " ".join(lines), searched in order.
 
     A link whose anchor cannot be found (or is empty) points at the end of the block; page-internal
-    (`#...`) and `mailto:` links are left out, and so are targets that are not web addresses
-    (`valid_links`), once their anchor is passed (so that the next link finds its own).
+    (`#...`) and `mailto:` links are left out. Targets that are not web addresses are dropped
+    when the block is added (`valid_links`), after their anchor has been passed here, so that
+    the next link still finds its own.
     """
     joined = " ".join(x for x in lines if x)
     found, pos = [], 0
@@ -97,11 +102,11 @@ def locate_links(lines: list[str], links: list[tuple[str, str]]) -> list[tuple[s
         else:
             found.append((url, at, at + len(anchor)))
             pos = at + len(anchor)
-    return valid_links(found)
+    return found
 
 
 def valid_links(links: list[tuple[str, int, int]] | None) -> list[tuple[str, int, int]]:
-    """The (url, start, end) links whose target parses as a web address (`extractors.urls.valid_url`:
+    """The (url, start, end) links whose target parses as a web address (`weburls.valid_url`:
     http(s) or a bare domain, no quotes, angle brackets, backslashes, spaces or control characters,
     a known public suffix or an IP, a port in range); surrounding spaces are dropped from the target."""
     out = []
