@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from fixtures.render import add_hyperlink, add_hyperlink_style
 
 from pipeline.errors import ReportError
 from pipeline.readers import docx as docx_reader
@@ -36,26 +37,15 @@ def normal_docx(path: Path, picture: bool = True) -> Path:
     import io
 
     import docx
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     d = docx.Document()
+    add_hyperlink_style(d)
     d.core_properties.title = "Safety Title"
     d.core_properties.author = "Ana Lopes"
     d.add_heading("Water Forum", level=0)
     d.add_heading("Projects", level=1)
     d.add_paragraph("The forum met twice and agreed on three actions.")
-    p = d.add_paragraph("More on the ")
-    rid = p.part.relate_to("https://aqua4all.eu/", RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), rid)
-    run = OxmlElement("w:r")
-    t = OxmlElement("w:t")
-    t.text = "AQUA4ALL site"
-    run.append(t)
-    link.append(run)
-    p._p.append(link)
+    add_hyperlink(d.add_paragraph("More on the "), "AQUA4ALL site", "https://aqua4all.eu/")
     d.add_paragraph("First point", style="List Bullet")
     d.add_paragraph("Nested point", style="List Bullet 2")
     d.add_paragraph("Step one", style="List Number")

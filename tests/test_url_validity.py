@@ -1,6 +1,8 @@
 """Only URLs that parse as URLs become rows (and links): http(s) or a bare domain, no quotes,
 angle brackets, backslashes, spaces or control characters, a host with a known public suffix
 or an IP literal, a port in range. A rejected link target is dropped; its anchor stays text."""
+from fixtures.render import add_hyperlink, add_hyperlink_style
+
 from pipeline.readers import read_document
 
 INJECTED = 'https://example.eu/"><script>alert(1)</script>'
@@ -27,23 +29,13 @@ def assert_clean(urls):
 
 def docx_with_links(path, links):
     import docx
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     d = docx.Document()
+    add_hyperlink_style(d)
     d.add_heading("Links", level=1)
     for target, anchor in links:
         p = d.add_paragraph("See ")
-        rid = p.part.relate_to(target, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-        link = OxmlElement("w:hyperlink")
-        link.set(qn("r:id"), rid)
-        run = OxmlElement("w:r")
-        t = OxmlElement("w:t")
-        t.text = anchor
-        run.append(t)
-        link.append(run)
-        p._p.append(link)
+        add_hyperlink(p, anchor, target)
         p.add_run(" for more.")
     d.save(str(path))
     return path
