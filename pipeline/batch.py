@@ -64,6 +64,7 @@ class Settings:
     models_dir: str | None = None
     timeout: float | None = DEFAULT_TIMEOUT
     pdf_engine: str = "pdfplumber"
+    min_confidence: float | None = None  # None: the thresholds of models/common/confidence.json
 
 
 @dataclass
@@ -149,7 +150,8 @@ def process_one(task: Task, settings: Settings) -> tuple[str, Report | ErrorRow]
         try:
             with time_limit(settings.timeout, task.source):
                 return "ok", extract_file(task.path, source=task.source, models_dir=settings.models_dir,
-                                          password=task.password, pdf_engine=settings.pdf_engine)
+                                          password=task.password, pdf_engine=settings.pdf_engine,
+                                          min_confidence=settings.min_confidence)
         except TimeLimitExceeded:  # the alarm fired between two statements of time_limit itself
             raise ReportError("timeout", f"{task.source}: gave up after {settings.timeout:g} s; "
                                          "raise --timeout or check the file") from None
@@ -418,11 +420,11 @@ def _result(plan: _Plan, reports: dict[str, Report], errors: dict[str, ErrorRow]
 def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = None, on_file=None, *,
                   password: str | None = None, passwords: dict[str, str] | None = None,
                   timeout: float | None = DEFAULT_TIMEOUT, pdf_engine: str = "pdfplumber",
-                  jobs: int = 1) -> BatchResult:
+                  jobs: int = 1, min_confidence: float | None = None) -> BatchResult:
     """Extract every input into memory, writing nothing; a failing file becomes an ErrorRow
     and the batch goes on. `on_file(source, status)` is called as each file ends."""
     plan = _plan(paths, password, passwords)
-    settings = Settings(_absolute(models_dir), check_timeout(timeout), pdf_engine)
+    settings = Settings(_absolute(models_dir), check_timeout(timeout), pdf_engine, check_confidence(min_confidence))
     reports: dict[str, Report] = {}
     errors = dict(plan.errors)
 
@@ -438,6 +440,15 @@ def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = N
     return _result(plan, reports, errors)
 
 
+def check_confidence(value: float | None) -> float | None:
+    """A confidence threshold between 0 and 1, or None; ValueError otherwise."""
+    if value is None:
+        return None
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise ValueError(f"{value!r} is not between 0 and 1")
+    return float(value)
+
+
 def _absolute(models_dir) -> str | None:
     return os.path.abspath(models_dir) if models_dir else None
 
@@ -448,6 +459,7 @@ def run_batch(inputs, out_dir, *, jobs: int = 1, force: bool = False, models_dir
               password: str | None = None, passwords: dict[str, str] | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, executor: str = "local", scheduler: str | None = None,
               formats=("csv", "json"), bom: bool = False, pdf_engine: str = "pdfplumber",
+              min_confidence: float | None = None,
               on_file: Callable[[str, str, int], None] | None = None,
               on_start: Callable[[int], None] | None = None) -> BatchSummary:
     """Extract `inputs` into `out_dir` incrementally; see the module docstring.
@@ -456,7 +468,7 @@ def run_batch(inputs, out_dir, *, jobs: int = 1, force: bool = False, models_dir
     rules folder is broken (checked once here, before any worker starts), SchedulerError when the
     Dask scheduler cannot be reached; every problem of an input is an error row."""
     started = time.monotonic()
-    settings = Settings(_absolute(models_dir), check_timeout(timeout), pdf_engine)
+    settings = Settings(_absolute(models_dir), check_timeout(timeout), pdf_engine, check_confidence(min_confidence))
     validate_rules(settings.models_dir)
     folder = OutputFolder(out_dir, subfolders=("json", "parquet") if "parquet" in formats else ("json",))
     with folder:
@@ -473,7 +485,8 @@ def _run_locked(folder: OutputFolder, inputs, settings: Settings, *, jobs, force
     out = folder.path
     plan = _plan(inputs, password, passwords)
     versions = {"pipeline": __version__, "rules": rules_version(settings.models_dir),
-                "pdf_engine": settings.pdf_engine}
+                "pdf_engine": settings.pdf_engine,
+                "min_confidence": "models" if settings.min_confidence is None else repr(settings.min_confidence)}
     old = _read_manifest(out)
     old_outputs = set(old.get("outputs", [])) | {f"json/{e['doc_id']}.json" for e in old.get("files", {}).values()
                                                   if isinstance(e, dict) and isinstance(e.get("doc_id"), str)}

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .batch import DEFAULT_TIMEOUT, SchedulerError, check_timeout, extract_paths, run_batch
+from .batch import DEFAULT_TIMEOUT, SchedulerError, check_confidence, check_timeout, extract_paths, run_batch
 from .inputs import discover_inputs
 from .model import BatchResult
 from .outdir import OutputFolderError
@@ -72,6 +72,20 @@ def pdf_engine_option(f):
     return click.option(
         "--pdf-engine", type=click.Choice(PDF_ENGINES), default="pdfplumber", show_default=True,
         help="PDF reader: pdfplumber (pdfminer) or pdfium (pypdfium2, much faster); the same document model.")(f)
+
+
+def _check_confidence(ctx, param, value):
+    try:
+        return check_confidence(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param)
+
+
+def confidence_option(f):
+    return click.option(
+        "--min-confidence", type=float, default=None, callback=_check_confidence,
+        help="Keep only rows whose confidence is at least this (0 to 1), for every kind; default: the "
+             "per-kind thresholds of models/common/confidence.json.")(f)
 
 
 def password_option(f):
@@ -132,10 +146,11 @@ def main() -> None:
                                  'e.g. {"minutes-2024.pdf": "secret", "board/*.pdf": "other"}.')
 @click.option("--timeout", type=float, default=DEFAULT_TIMEOUT, show_default=True, callback=_check_timeout,
               help="Seconds one file may take before it is reported as a `timeout` error (0: no limit).")
+@confidence_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but failures.")
 def extract(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, force: bool, formats: str, bom: bool,
             pdf_engine: str, executor: str, scheduler: str | None, models_dir: Path | None, password: str | None,
-            passwords_file: Path | None, timeout: float | None, quiet: bool) -> None:
+            passwords_file: Path | None, timeout: float | None, min_confidence: float | None, quiet: bool) -> None:
     """Extract data from INPUT files or folders (default: input/).
 
     Folders are searched recursively for .md, .markdown, .txt, .pdf, .docx, .html and
@@ -187,7 +202,8 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, force: bo
                 inputs, out_dir, jobs=jobs or os.cpu_count() or 1, force=force,
                 models_dir=str(models_dir) if models_dir else None, password=password,
                 passwords=_load_passwords(passwords_file), timeout=timeout, executor=executor, scheduler=scheduler,
-                formats=chosen, bom=bom, pdf_engine=pdf_engine, on_file=progress, on_start=start)
+                formats=chosen, bom=bom, pdf_engine=pdf_engine, min_confidence=min_confidence,
+                on_file=progress, on_start=start)
         except OutputFolderError as exc:
             raise usage_error(f"--out: {exc}")
         except SchedulerError as exc:
@@ -216,11 +232,12 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, force: bo
     sys.exit(0 if summary.ok else 1)
 
 
-def _batch(inputs: tuple[Path, ...], models_dir: Path | None, pdf_engine: str, password: str | None) -> BatchResult:
+def _batch(inputs: tuple[Path, ...], models_dir: Path | None, pdf_engine: str, password: str | None,
+           min_confidence: float | None = None) -> BatchResult:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return extract_paths(_default_inputs(inputs), models_dir=str(models_dir) if models_dir else None,
-                             pdf_engine=pdf_engine, password=password)
+                             pdf_engine=pdf_engine, password=password, min_confidence=min_confidence)
 
 
 @main.command()
@@ -231,8 +248,9 @@ def _batch(inputs: tuple[Path, ...], models_dir: Path | None, pdf_engine: str, p
 @models_option
 @pdf_engine_option
 @password_option
+@confidence_option
 def check(inputs: tuple[Path, ...], expected_dir: Path, update: bool, models_dir: Path | None, pdf_engine: str,
-          password: str | None) -> None:
+          password: str | None, min_confidence: float | None) -> None:
     """Extract INPUT (default: input/) and compare every table with the expected outputs.
 
     Rows are matched on their natural keys; the report lists rows added, removed and
@@ -241,7 +259,7 @@ def check(inputs: tuple[Path, ...], expected_dir: Path, update: bool, models_dir
     from .check import diff_tables, format_diffs
     from .writers import table_rows, write_outputs
 
-    result = _batch(inputs, models_dir, pdf_engine, password)
+    result = _batch(inputs, models_dir, pdf_engine, password, min_confidence)
     if update:
         try:
             write_outputs(result, expected_dir, formats=("csv",), documents_json=False)
@@ -264,15 +282,16 @@ def check(inputs: tuple[Path, ...], expected_dir: Path, update: bool, models_dir
 @models_option
 @pdf_engine_option
 @password_option
+@confidence_option
 def evaluate(inputs: tuple[Path, ...], gold_dir: Path, as_json: bool, verbose: bool, models_dir: Path | None,
-             pdf_engine: str, password: str | None) -> None:
+             pdf_engine: str, password: str | None, min_confidence: float | None) -> None:
     """Extract INPUT (default: input/) and score it against gold annotations: precision,
     recall and F1 per kind, project-URL and figure-unit accuracy, section recall, metadata."""
     from .evaluate import evaluate as score_against_gold
     from .evaluate import format_table
     from .writers import table_rows
 
-    ev = score_against_gold(table_rows(_batch(inputs, models_dir, pdf_engine, password)), gold_dir)
+    ev = score_against_gold(table_rows(_batch(inputs, models_dir, pdf_engine, password, min_confidence)), gold_dir)
     if as_json:
         out = ev.summary()
         if verbose:
@@ -288,12 +307,15 @@ def evaluate(inputs: tuple[Path, ...], gold_dir: Path, as_json: bool, verbose: b
 @models_option
 @pdf_engine_option
 @password_option
-def inspect(file: Path, models_dir: Path | None, pdf_engine: str, password: str | None) -> None:
-    """Show FILE's section tree with pages, then every extracted row with its section and
-    the text it came from, to see why something was or was not extracted."""
+@confidence_option
+def inspect(file: Path, models_dir: Path | None, pdf_engine: str, password: str | None,
+            min_confidence: float | None) -> None:
+    """Show FILE's section tree with pages, then every extracted row with its section, the
+    text it came from, its evidence and confidence, to see why something was or was not
+    extracted (`--min-confidence 0` shows the rows below the thresholds too)."""
     from .inspect import describe
 
-    result = _batch((file,), models_dir, pdf_engine, password)
+    result = _batch((file,), models_dir, pdf_engine, password, min_confidence)
     for e in result.errors:
         click.echo(f"{e.source}: {e.error}: {e.message}", err=True)
         sys.exit(1)

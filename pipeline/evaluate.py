@@ -97,6 +97,8 @@ class Evaluation:
     metadata: tuple[int, int] = (0, 0)
     missing: list[str] = field(default_factory=list)
     per_document: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    metadata_fields: dict[str, list[int]] = field(default_factory=dict)  # field -> [correct, scored]
+    metadata_misses: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
         out = {}
@@ -107,6 +109,7 @@ class Evaluation:
         ratio = lambda pair: round(pair[0] / pair[1], 3) if pair[1] else None  # noqa: E731
         out.update(project_url_accuracy=ratio(self.project_url), figure_unit_accuracy=ratio(self.figure_unit),
                    section_recall=ratio(self.sections), metadata_accuracy=ratio(self.metadata),
+                   metadata_fields={k: ratio(v) for k, v in sorted(self.metadata_fields.items())},
                    documents_missing=self.missing,
                    macro_f1=round(sum(out[k]["f1"] for k in KINDS) / len(KINDS), 3))
         return out
@@ -119,13 +122,17 @@ def _describe(item: dict) -> str:
     return str(item)[:90]
 
 
-def evaluate(tables: dict[str, list[dict]], gold_dir: str | Path) -> Evaluation:
-    """Score table rows (as `writers.table_rows` gives them) against every gold file in `gold_dir`."""
+def evaluate(tables: dict[str, list[dict]], gold_dir: str | Path, sources=None) -> Evaluation:
+    """Score table rows (as `writers.table_rows` gives them) against every gold file in `gold_dir`
+    (only those whose `source` is in `sources`, when given). A document field that is `null`
+    in gold (the report does not state it) is not scored."""
     docs = {Path(str(d.get("source", ""))).name: d for d in tables.get("documents", [])}
     ev = Evaluation(kinds={k: Tally() for k in KINDS})
     pu, fu, sec, meta = [0, 0], [0, 0], [0, 0], [0, 0]
     for gold_file in sorted(Path(gold_dir).glob("*.gold.json")):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
+        if sources is not None and gold["source"] not in sources:
+            continue
         doc = docs.get(gold["source"])
         doc_id = doc["doc_id"] if doc else None
         if doc is None:
@@ -154,14 +161,22 @@ def evaluate(tables: dict[str, list[dict]], gold_dir: str | Path) -> Evaluation:
             sec[1] += 1
             sec[0] += any(hw and len(hw & _words(p)) / len(hw) >= 0.8 for p in headings)
         for key, want in gold.get("document", {}).items():
+            if want is None:  # not stated in the report: not scored
+                continue
             got = str((doc or {}).get(key) or "")
             meta[1] += 1
+            field_tally = ev.metadata_fields.setdefault(key, [0, 0])
+            field_tally[1] += 1
+            before = meta[0]
             if key == "title":
                 meta[0] += bool(_words(want)) and len(_words(want) & _words(got)) / len(_words(want)) >= 0.8
             elif key in ("date_start", "date_end", "language"):
                 meta[0] += got.strip()[: len(want)] == want
             else:
                 meta[0] += name_key(want) in name_key(got)
+            field_tally[0] += meta[0] - before
+            if meta[0] == before:
+                ev.metadata_misses.append(f"{gold['source']}: {key} {want!r} got {got!r}")
     ev.project_url, ev.figure_unit, ev.sections, ev.metadata = tuple(pu), tuple(fu), tuple(sec), tuple(meta)
     return ev
 

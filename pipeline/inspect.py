@@ -26,16 +26,24 @@ def describe(report: Report) -> str:
         out.append(f"  {p.name}{aliases}  url={p.url or '-'}  mentions={p.mentions}  {where(p.section_id, p.page)}")
         if p.description:
             out.append(f"      {p.description}")
+        out.append(_evidence(p))
     out.append(f"\nurls ({len(report.urls)})")
     for u in report.urls:
         out.append(f"  {u.url}  domain={u.domain}  project={u.project_id or '-'}  {where(u.section_id, u.page)}")
+        out.append(_evidence(u))
     out.append(f"\nfigures ({len(report.figures)})")
     for f in report.figures:
         value = format_number(f.value) + (f"-{format_number(f.value_max)}" if f.value_max is not None else "")
         extra = " ".join(x for x in (f.qualifier, f"per {f.per}" if f.per else "") if x)
         out.append(f"  {value} {f.unit or ''} {extra}  \"{f.text}\"  {where(f.section_id, f.page)}")
         out.append(f"      {f.sentence[:160]}")
+        out.append(_evidence(f))
     out.append(f"\nrecommendations ({len(report.recommendations)})")
     for r in report.recommendations:
         out.append(f"  ({r.kind}) {r.text[:160]}  {where(r.section_id, r.page)}")
+        out.append(_evidence(r))
     return "\n".join(out)
+
+
+def _evidence(row) -> str:
+    return f"      confidence {row.confidence:.2f} from {row.evidence or '-'}"

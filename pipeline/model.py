@@ -86,6 +86,8 @@ class Project:
     section_id: Optional[str]
     page: Optional[int]
     aliases: list[str] = field(default_factory=list)
+    evidence: str = ""  # the rules and signals behind the row, "; "-separated
+    confidence: float = 1.0  # 0 to 1, from the evidence's weights (models/common/confidence.json)
 
 
 @dataclass
@@ -97,6 +99,8 @@ class Url:
     mentions: int
     section_id: Optional[str]
     page: Optional[int]
+    evidence: str = ""  # the rules and signals behind the row, "; "-separated
+    confidence: float = 1.0  # 0 to 1, from the evidence's weights (models/common/confidence.json)
 
 
 @dataclass
@@ -111,6 +115,8 @@ class Figure:
     sentence: str
     section_id: Optional[str]
     page: Optional[int]
+    evidence: str = ""  # the rules and signals behind the row, "; "-separated
+    confidence: float = 1.0  # 0 to 1, from the evidence's weights (models/common/confidence.json)
 
 
 @dataclass
@@ -120,6 +126,8 @@ class Recommendation:
     kind: str  # "list" or "sentence"
     section_id: Optional[str]
     page: Optional[int]
+    evidence: str = ""  # the rules and signals behind the row, "; "-separated
+    confidence: float = 1.0  # 0 to 1, from the evidence's weights (models/common/confidence.json)
 
 
 @dataclass

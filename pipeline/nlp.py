@@ -13,6 +13,7 @@ No statistical model is loaded and nothing is downloaded.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +22,8 @@ import numpy
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
+from spacy.pipeline import SpanRuler
 from spacy.attrs import IDX, LENGTH, LOWER, POS, SENT_START
 from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
@@ -79,31 +81,36 @@ for _name, _attr, _default in _EXTENSIONS:
     if not Token.has_extension(_name):
         getter = (lambda t: t.i in numbers_in(t.doc)) if _attr is None else _number_attr(_attr, _default)
         Token.set_extension(_name, getter=getter)
-# The pattern row (dict) behind each rule span, by the span's id: a getter over a registry
-# costs a dict look-up where setting an extension value per span costs an object per span.
-_RULE_ROWS: dict[int, dict] = {}
+RULE_ROWS_KEY = "report_rule_rows"  # doc.user_data key: {span key: {span id: pattern row}}
 
 
-def rule_of(span: Span) -> dict | None:
-    """The pattern row that produced a span of `doc.spans[...]` (also `span._.rule`)."""
-    return _RULE_ROWS.get(span.id)
+def rule_of(span: Span, span_key: str | None = None) -> dict | None:
+    """The pattern row that produced a span of `doc.spans[span_key]` (also `span._.rule`).
+
+    Each component keeps its own rows by pattern id and leaves a reference to them on the
+    docs it marks, so nothing grows with the number of pipelines built."""
+    maps = span.doc.user_data.get(RULE_ROWS_KEY, {})
+    if span_key is not None:
+        return maps.get(span_key, {}).get(span.id)
+    return next((rows[span.id] for rows in maps.values() if span.id in rows), None)
+
+
+def rule_value(span: Span, span_key: str) -> str:
+    """What a value span stands for: its pattern row's `value`, else its pattern `id`
+    (`{"label": "QUALIFIER", "pattern": "more than", "id": "gt"}` -> `gt`)."""
+    row = rule_of(span, span_key)
+    return row["value"] if row is not None and "value" in row else span.id_
 
 
 if not Span.has_extension("rule"):
     Span.set_extension("rule", getter=rule_of)
 
 
-def _register_row(key: str, row: dict, strings) -> int:
-    span_id = strings.add(key)
-    _RULE_ROWS[span_id] = row
-    return span_id
-
-
 def _rules(models_dir: str, lang: str) -> Rules:
     return load_rules(lang, models_dir or None)
 
 
-@Language.factory("report_numbers", default_config={"models_dir": ""})
+@Language.factory("report_numbers", default_config={"models_dir": ""}, assigns=["token.pos"], retokenizes=True)
 def make_numbers(nlp: Language, name: str, models_dir: str):
     return NumberMerger(_rules(models_dir, nlp.lang))
 
@@ -148,13 +155,14 @@ class NumberMerger:
         return doc
 
 
-def _phrase_matcher(nlp: Language, groups: dict[str, list[str]]) -> PhraseMatcher:
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    for key, phrases in groups.items():
-        docs = [nlp.make_doc(p) for p in phrases if p]
-        if docs:
-            matcher.add(key, docs)
-    return matcher
+def figure_phrase_patterns(rules: Rules) -> list[dict]:
+    """The figure phrase words of `models/` as SpanRuler patterns with label and id."""
+    groups = [("QUALIFIER", rules.get("figures.qualifiers", {})), ("RATE", rules.get("figures.rates", {})),
+              ("CURRENCY", rules.get("figures.currency_words", {})), ("CURRENCY", rules.get("currencies.symbols", {})),
+              ("CURRENCY", {code: code for code in rules.get("currencies.codes", [])}),
+              ("PERCENT", {word: "percent" for word in rules.get("figures.percent_words", [])})]
+    return [{"label": label, "pattern": phrase, "id": value}
+            for label, phrases in groups for phrase, value in phrases.items() if phrase]
 
 
 class _PatternComponent:
@@ -174,11 +182,13 @@ class _PatternComponent:
         self.rows: list[tuple[str, list, str, int]] = []  # per pattern: key, pattern, label, span id
         self.requirements: list[list[tuple[int, frozenset[int]]]] = []
         self.labels: dict[int, tuple[str, int]] = {}  # match id -> (label, span id)
-        for i, row in enumerate(rows):
+        self.row_by_id: dict[int, dict] = {}  # span id (the pattern's `id`) -> pattern row
+        for row in rows:
             label = row.get("label", "RULE")
-            key = f"{self.span_key}:{id(self)}:{label}#{i}"
+            key = f"{label}:{row['id']}"
             Matcher(nlp.vocab).add(key, [row["pattern"]])  # a bad pattern fails here, at load time
-            span_id = _register_row(key, row, nlp.vocab.strings)
+            span_id = nlp.vocab.strings.add(row["id"])
+            self.row_by_id[span_id] = row
             self.rows.append((key, row["pattern"], label, span_id))
             self.labels[nlp.vocab.strings.add(key)] = (label, span_id)
             self.requirements.append(_requirements(row["pattern"], nlp.vocab.strings))
@@ -220,6 +230,7 @@ class _PatternComponent:
         return matcher
 
     def matches(self, doc: Doc) -> list[Span]:
+        doc.user_data.setdefault(RULE_ROWS_KEY, {})[self.span_key] = self.row_by_id
         subset = self.could_match(doc)
         if not subset:
             return []
@@ -299,7 +310,8 @@ def _requirements(pattern: list[dict], strings) -> list[tuple[int, frozenset[int
     return reqs
 
 
-@Language.factory("report_figure_rules", default_config={"models_dir": ""})
+@Language.factory("report_figure_rules", default_config={"models_dir": ""}, assigns=["doc.spans"],
+                  requires=["token.pos"])
 def make_figure_rules(nlp: Language, name: str, models_dir: str):
     return FigureRules(nlp, _rules(models_dir, nlp.lang))
 
@@ -309,38 +321,22 @@ class FigureRules(_PatternComponent):
 
     def __init__(self, nlp: Language, rules: Rules) -> None:
         super().__init__(nlp, rules.patterns.get("figure_patterns", []))
-        groups: dict[str, list[str]] = {}
-        for phrase, code in rules.get("figures.qualifiers", {}).items():
-            groups.setdefault(f"QUALIFIER|{code}", []).append(phrase)
-        for phrase, period in rules.get("figures.rates", {}).items():
-            groups.setdefault(f"RATE|{period}", []).append(phrase)
-        for phrase, code in rules.get("figures.currency_words", {}).items():
-            groups.setdefault(f"CURRENCY|{code}", []).append(phrase)
-        for symbol, code in rules.get("currencies.symbols", {}).items():
-            groups.setdefault(f"CURRENCY|{code}", []).append(symbol)
-        for code in rules.get("currencies.codes", []):
-            groups.setdefault(f"CURRENCY|{code}", []).append(code)
-        groups["PERCENT|"] = list(rules.get("figures.percent_words", []))
-        self.phrases = _phrase_matcher(nlp, groups)
-        self.phrase_rows: dict[int, tuple[str, int]] = {}
-        for key in groups:
-            label, _, value = key.partition("|")
-            self.phrase_rows[nlp.vocab.strings.add(key)] = (label, _register_row(
-                f"{self.span_key}:{id(self)}:{key}", {"label": label, "value": value}, nlp.vocab.strings))
+        # phrase groups as SpanRuler patterns: the label says what a phrase marks, the id its
+        # value (`{"label": "QUALIFIER", "pattern": "more than", "id": "gt"}`)
+        self.phrases = SpanRuler(nlp, name="figure_phrases", phrase_matcher_attr="LOWER", validate=True)
+        self.phrases.add_patterns(figure_phrase_patterns(rules))
 
     def __call__(self, doc: Doc) -> Doc:
         if not numbers_in(doc):  # every mark qualifies a number: none, nothing to mark
             doc.spans[self.span_key] = []
             return doc
-        spans = self.matches(doc)
-        for match_id, start, end in self.phrases(doc):
-            label, span_id = self.phrase_rows[match_id]
-            spans.append(Span(doc, start, end, label=label, span_id=span_id))
+        spans = self.matches(doc) + (self.phrases.match(doc) if self.phrases.patterns else [])
         doc.spans[self.span_key] = sorted(spans, key=lambda s: (s.start, -len(s)))
         return doc
 
 
-@Language.factory("report_project_rules", default_config={"models_dir": ""})
+@Language.factory("report_project_rules", default_config={"models_dir": ""}, assigns=["doc.spans"],
+                  requires=["token.is_sent_start"])
 def make_project_rules(nlp: Language, name: str, models_dir: str):
     return ProjectRules(nlp, _rules(models_dir, nlp.lang))
 
@@ -356,7 +352,8 @@ class ProjectRules(_PatternComponent):
         return doc
 
 
-@Language.factory("report_call_rules", default_config={"models_dir": ""})
+@Language.factory("report_call_rules", default_config={"models_dir": ""}, assigns=["doc.spans"],
+                  requires=["token.is_sent_start"])
 def make_call_rules(nlp: Language, name: str, models_dir: str):
     return CallRules(nlp, _rules(models_dir, nlp.lang))
 
@@ -372,16 +369,26 @@ class CallRules(_PatternComponent):
         return doc
 
 
-def _tune_tokenizer(nlp: Language) -> None:
-    """Split what the figure rules need apart: `30–40`, `3.5bn`, `d’euros`, `€5`."""
-    infixes = list(nlp.Defaults.infixes) + [
-        r"(?<=[0-9])[-–—](?=[0-9])",
-        r"(?<=\b[dlDLjJnNsScCmMtT])[’'](?=\w)",
-        r"(?<=\bqu)[’'](?=\w)",
-        r"(?<=\bjusqu)[’'](?=\w)",
-    ]
-    suffixes = list(nlp.Defaults.suffixes) + [r"(?<=[0-9])(?:bn|mn|mln|Mds|Md|md|k|K|M|m)"]
-    prefixes = list(nlp.Defaults.prefixes) + [r"US\$", r"[€£$¥₹]"]
+def _tune_tokenizer(nlp: Language, rules: Rules) -> None:
+    """Split what the figure rules need apart: `30–40`, `3.5bn`, `€5` and, in French, `d’euros`;
+    the characters and words come from `models/` (tokenizer.json, currencies.json, numbers.json)."""
+    def alternatives(items) -> str:
+        return "|".join(re.escape(i) for i in sorted(set(items), key=len, reverse=True))
+
+    infixes = list(nlp.Defaults.infixes)
+    dashes = rules.words("tokenizer.range_dashes")
+    if dashes:
+        infixes.append(rf"(?<=[0-9])(?:{alternatives(dashes)})(?=[0-9])")
+    for word in rules.words("tokenizer.elisions"):  # fixed-width look-behinds, one per word
+        infixes.append(rf"(?<=\b(?i:{re.escape(word)}))[’'](?=\w)")
+    suffixes = list(nlp.Defaults.suffixes)
+    scales = rules.words("numbers.attached_scales")
+    if scales:
+        suffixes.append(rf"(?<=[0-9])(?:{alternatives(scales)})")
+    prefixes = list(nlp.Defaults.prefixes)
+    symbols = [s for s in rules.words("currencies.symbols") if not s.isalpha()]  # `CHF 5` is two words anyway
+    if symbols:
+        prefixes.append(alternatives(symbols))
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
@@ -398,7 +405,8 @@ def _build_pipeline(lang: str, models_dir: str) -> Language:
     # spaCy's 1,000,000-character guard is for the parser and NER, which these pipelines do not
     # have; a report's longest block is bounded by the readers' own size limits instead
     nlp.max_length = 10**9
-    _tune_tokenizer(nlp)
+    rules = load_rules(lang, models_dir or None)
+    _tune_tokenizer(nlp, rules)
     nlp.tokenizer = _TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("sentencizer")
     cfg = {"models_dir": models_dir}
@@ -406,7 +414,7 @@ def _build_pipeline(lang: str, models_dir: str) -> Language:
     nlp.add_pipe("report_figure_rules", config=cfg)
     nlp.add_pipe("report_project_rules", config=cfg)
     nlp.add_pipe("report_call_rules", config=cfg)
-    known = load_rules(lang, models_dir or None).patterns.get("known_projects", [])
+    known = rules.patterns.get("known_projects", [])
     if known:  # an empty EntityRuler only warns on every document
         ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
         ruler.add_patterns(known)

@@ -165,7 +165,7 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
         "percent_words": _STR_LIST, "percent_unit": _STR, "rates": _STR_MAP, "rate_prefixes": _STR_LIST,
         "unit_skip": _STR_LIST, "adjective_suffixes": _STR_LIST, "of_determiners": _STR_LIST,
         "not_units": _STR_LIST, "label_words": _STR_LIST, "years": _YEARS, "compound_units": _COMPOUND,
-        "word_multiplier_units": _STR_LIST,
+        "word_multiplier_units": _STR_LIST, "plural_endings": _STR_LIST,
     },
     "metadata": {
         "months": _INT_MAP, "weekdays": _STR_LIST, "ordinal_suffixes": _STR_LIST, "range_words": _STR_LIST,
@@ -181,8 +181,12 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
         "not_projects": _STR_LIST, "not_distinctive": _STR_LIST, "list_triggers": _STR_LIST,
         "context_words": _STR_LIST, "item_separators": _STR_LIST, "determiners": _STR_LIST,
         "generic_words": _STR_LIST, "not_name_heads": _STR_LIST, "website_labels": _STR_LIST,
-        "max_name_words": _INT, "table_columns": _LIST_MAP,
+        "max_name_words": _INT, "table_columns": _LIST_MAP, "sentence_words": _STR_LIST,
+        "name_connectors": _STR_LIST,
     },
+    "tokenizer": {"range_dashes": _STR_LIST, "elisions": _STR_LIST},
+    "confidence": {"projects": _NUMBER_MAP, "urls": _NUMBER_MAP, "figures": _NUMBER_MAP,
+                   "recommendations": _NUMBER_MAP, "min_confidence": _NUMBER_MAP},
     "recommendations": {
         "list_triggers": _STR_LIST, "list_blockers": _STR_LIST, "leadins": _REGEX_LIST, "split_on": _STR_LIST,
         "min_words": _INT, "split_min_item_words": _INT, "table_columns": _STR_LIST,
@@ -191,7 +195,7 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
 # checked when present: day_fillers is read by no code; without the signs no number is negative
 OPTIONAL = {("metadata", "day_fillers"), ("numbers", "minus_signs"), ("numbers", "minus_signs_inside"),
             ("numbers", "sign_openers")}
-COMMON_STEMS = ("currencies", "pdf", "urls")  # files that live in models/common/
+COMMON_STEMS = ("currencies", "pdf", "urls", "tokenizer", "confidence")  # files that live in models/common/
 
 # --- what the code reads from the .jsonl rows ---------------------------------------------
 MATCHER_FILES = ("figure_patterns", "project_patterns", "recommendation_patterns")
@@ -453,6 +457,11 @@ def _check_row(stem: str, row: dict, checker: _PatternChecker) -> str | None:
     labels = LABELS.get(stem)
     if labels is not None and label not in labels:
         return f"unknown label {label!r} for {stem}.jsonl (one of {', '.join(sorted(labels))})"
+    if stem in MATCHER_FILES:
+        rid = row.get("id")
+        if not isinstance(rid, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", rid):
+            return ("missing key 'id' (a name for the rule, shown as its evidence)" if "id" not in row
+                    else f"key 'id' must be a name of letters, digits, '-', '_' or '.', got {_what(rid)}")
     if stem == "figure_patterns" and label in VALUE_LABELS and not isinstance(row.get("value"), str):
         return f"a {label} row needs a key 'value' holding a string" + (
             f", got {_what(row['value'])}" if "value" in row else "")

@@ -40,23 +40,25 @@ TABLES: dict[str, dict] = {
         "description": "Sections found by segmentation; level is the depth in the section tree (1 = top).",
     },
     "projects": {
-        "columns": _cols("doc_id project_id name description url mentions:integer section_id page:integer"),
+        "columns": _cols("doc_id project_id name description url mentions:integer section_id page:integer "
+                         "evidence confidence:number"),
         "key": ["doc_id", "project_id"],
         "description": "Distinct projects named in a document (acronym and full name merged).",
     },
     "urls": {
-        "columns": _cols("doc_id url_id url domain project_id mentions:integer section_id page:integer"),
+        "columns": _cols("doc_id url_id url domain project_id mentions:integer section_id page:integer "
+                         "evidence confidence:number"),
         "key": ["doc_id", "url_id"],
         "description": "Distinct URLs in a document.",
     },
     "figures": {
         "columns": _cols("doc_id figure_id value:number value_max:number unit qualifier per text sentence "
-                         "section_id page:integer"),
+                         "section_id page:integer evidence confidence:number"),
         "key": ["doc_id", "figure_id"],
         "description": "Numeric figures in base units.",
     },
     "recommendations": {
-        "columns": _cols("doc_id rec_id text kind section_id page:integer"),
+        "columns": _cols("doc_id rec_id text kind section_id page:integer evidence confidence:number"),
         "key": ["doc_id", "rec_id"],
         "description": "Recommendations, conclusions and calls to action.",
     },

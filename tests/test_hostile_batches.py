@@ -406,7 +406,7 @@ def test_13_a_broken_rules_folder_names_file_and_line(tmp_path):
     shutil.copytree(ROOT / "models", models)
     path = models / "en" / "figure_patterns.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines.append('{"label": "RANGE", "pattern": [{"LOWERR": "x"}]}')
+    lines.append('{"label": "RANGE", "id": "broken", "pattern": [{"LOWERR": "x"}]}')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     write_reports(tmp_path / "in", "x.md")
     line = one_line_usage_error(run(tmp_path / "in", "--out", tmp_path / "o", "--models", models))

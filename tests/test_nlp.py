@@ -7,7 +7,7 @@ from spacy.matcher import Matcher
 
 from pipeline.extractors.language import detect_language
 from pipeline.extractors.projects import count_mentions
-from pipeline.nlp import build_pipeline, numbers_in, rule_of, sentences
+from pipeline.nlp import build_pipeline, numbers_in, rule_of, rule_value, sentences
 from pipeline.readers import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,18 +35,22 @@ def test_gated_patterns_find_what_an_ungated_matcher_finds(processed):
             for key, pattern, _, _ in component.rows:
                 plain.add(key, [pattern], greedy="LONGEST")
             expected = sorted((start, end, doc.vocab.strings[m]) for m, start, end in plain(doc, allow_missing=True))
-            found = sorted((s.start, s.end, s.id_) for s in component.matches(doc))
+            found = sorted((s.start, s.end, f"{s.label_}:{s.id_}") for s in component.matches(doc))
             assert found == expected, (name, doc.text[:80])
             checked += len(expected)
     assert checked > 300  # the reports do exercise the patterns
 
 
 def test_rule_spans_carry_their_pattern_row(processed):
-    labels = {rule_of(span)["label"] for doc in processed for span in doc.spans["call_rules"]}
+    labels = {rule_of(span, "call_rules")["label"] for doc in processed for span in doc.spans["call_rules"]}
     assert labels == {"CALL", "NOT_CALL"}
-    figure_values = {rule_of(span)["value"] for doc in processed for span in doc.spans["figure_rules"]
+    assert {span.id_ for doc in processed for span in doc.spans["call_rules"]} >= {"should", "need-to"}
+    figure_values = {rule_value(span, "figure_rules") for doc in processed for span in doc.spans["figure_rules"]
                      if span.label_ == "CURRENCY"}
     assert "EUR" in figure_values
+    qualifiers = {rule_value(span, "figure_rules") for doc in processed for span in doc.spans["figure_rules"]
+                  if span.label_ == "QUALIFIER"}
+    assert {"gt", "approx"} <= qualifiers
 
 
 def test_sentence_bounds_match_spacy(processed):
@@ -68,3 +72,28 @@ def test_count_mentions_whole_words_longest_first():
     text = "GSL met. Green Skills Lab (GSL) said GSLX is not GSL, nor is preGSL. gsl is lower case."
     assert count_mentions(text, ["GSL", "Green Skills Lab"]) == 3
     assert count_mentions("nothing here", ["GSL"]) == 1  # a named project counts once at least
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_components_declare_what_they_assign_and_require(lang):
+    analysis = build_pipeline(lang).analyze_pipes(pretty=False)
+    assert not any(analysis["problems"].values())
+    summary = analysis["summary"]
+    assert summary["report_numbers"]["retokenizes"] and "token.pos" in summary["report_numbers"]["assigns"]
+    assert summary["report_figure_rules"]["requires"] == ["token.pos"]
+    assert all(summary[name]["assigns"] == ["doc.spans"]
+               for name in ("report_figure_rules", "report_project_rules", "report_call_rules"))
+
+
+def test_elisions_split_only_in_french():
+    fr = [t.text for t in build_pipeline("fr")("plus d’euros et l’outil")]
+    en = [t.text for t in build_pipeline("en")("d’Artagnan's sword")]
+    assert "euros" in fr and "outil" in fr
+    assert "d’Artagnan" in en
+
+
+def test_building_pipelines_again_does_not_grow_a_registry():
+    import pipeline.nlp as nlp_module
+    assert not hasattr(nlp_module, "_RULE_ROWS")
+    component = build_pipeline("en").get_pipe("report_call_rules")
+    assert {row["id"] for row in component.row_by_id.values()} >= {"should", "need-to"}

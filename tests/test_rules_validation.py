@@ -28,7 +28,19 @@ def add_line(path: Path, line: str) -> int:
 
 
 def add_row(path: Path, row: dict) -> int:
+    if path.stem.endswith("_patterns") and "id" not in row:
+        row = {"id": "added-rule", **row}  # every matcher rule has a name
     return add_line(path, json.dumps(row, ensure_ascii=False))
+
+
+@pytest.mark.parametrize("row, expected", [
+    ({"label": "CALL", "pattern": [{"LOWER": "ought"}]}, "missing key 'id'"),
+    ({"label": "CALL", "id": "has space", "pattern": [{"LOWER": "ought"}]}, "key 'id' must be a name"),
+])
+def test_a_matcher_rule_needs_a_name(models, row, expected):
+    path = models / "en" / "recommendation_patterns.jsonl"
+    line = add_line(path, json.dumps(row))
+    assert error_of(models).startswith(f"{path}:{line}: {expected}")
 
 
 def edit_json(path: Path, change) -> None:

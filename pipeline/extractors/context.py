@@ -23,7 +23,7 @@ class BlockAnalysis:
     sentences: list[tuple[int, int]] = field(default_factory=list)  # offsets in the block text
     figures: list = field(default_factory=list)  # FigureHit
     projects: list = field(default_factory=list)  # PatternMatch
-    calls: list[str] = field(default_factory=list)  # sentences that call for action
+    calls: list[tuple[str, list[str]]] = field(default_factory=list)  # sentences calling for action, rule ids
 
 
 @dataclass
@@ -32,6 +32,10 @@ class BlockContext:
     seg: Segmentation
     analyses: list[BlockAnalysis]  # by block index
     urls: list[list] = field(default_factory=list)  # UrlHit lists by block index
+
+    def where(self, i: int) -> tuple[str | None, int | None]:
+        """The section and page of block i, as rows report them."""
+        return self.seg.block_section[i], self.doc.blocks[i].page
 
     def list_runs(self) -> list[list[int]]:
         """Consecutive list items (any depth) form one list."""

@@ -9,13 +9,15 @@ name (`Industry 4.0`), and the unit is the counted noun past any adjectives.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from spacy.tokens import Doc, Token
 
-from ..nlp import doc_text, numbers_in, rule_of, sentence_of
+from ..model import Figure
+from ..nlp import doc_text, numbers_in, rule_value, sentence_of
 from ..rules import Rules
+from .confidence import ConfidenceModel, evidence_text
 
 
 @dataclass
@@ -28,6 +30,7 @@ class FigureHit:
     text: str
     sentence: str
     char_start: int  # offset in the block text
+    evidence: list[str] = field(default_factory=list)
 
 
 class FigureFinder:
@@ -49,6 +52,7 @@ class FigureFinder:
         self.compound = rules.get("figures.compound_units", "")
         self.approx_articles = set(rules.words("numbers.approximate_articles"))
         self.word_multipliers = set(rules.words("figures.word_multiplier_units"))
+        self.plural = tuple(rules.words("figures.plural_endings"))
 
     def find(self, doc: Doc) -> list[FigureHit]:
         nums = numbers_in(doc)
@@ -101,7 +105,7 @@ class FigureFinder:
         currency = None
         cur_before = ends["CURRENCY"].get(first)
         if cur_before is not None:
-            currency = rule_of(cur_before)["value"]
+            currency = rule_value(cur_before, "figure_rules")
             first = cur_before.start
         if scale is None and nxt < len(doc) and doc[nxt].lower_ in self.money_scales:
             after = doc[nxt + 1] if nxt + 1 < len(doc) else None
@@ -114,7 +118,7 @@ class FigureFinder:
             cur_at += 1
         if currency is None and cur_at in starts["CURRENCY"]:
             span = starts["CURRENCY"][cur_at]
-            currency = rule_of(span)["value"]
+            currency = rule_value(span, "figure_rules")
             nxt = span.end
         if scale is not None:
             value *= scale
@@ -128,7 +132,7 @@ class FigureFinder:
         qualifier = None
         q = ends["QUALIFIER"].get(first)
         if q is not None:
-            qualifier = rule_of(q)["value"]
+            qualifier = rule_value(q, "figure_rules")
             first = q.start
         elif number.approx:
             qualifier = "approx"
@@ -154,14 +158,20 @@ class FigureFinder:
         per, end = None, unit_end if unit else nxt
         rate = starts["RATE"].get(end)
         if rate is not None:
-            per, end = rule_of(rate)["value"], rate.end
+            per, end = rule_value(rate, "figure_rules"), rate.end
         elif end + 1 < len(doc) and doc[end].lower_ in self.rate_prefixes and doc[end + 1].is_alpha \
                 and doc[end + 1].lower_ not in self.not_units:
             per, end = doc[end + 1].lower_, end + 2
         consumed.update(range(first, max(end, last + 1)))
         span = doc[first:max(end, last + 1, first + 1)]
+        evidence = ["number:words" if number.words else "number:digits",
+                    "unit:currency" if currency else "unit:percent" if percent is not None
+                    else "unit:noun" if unit else "unit:none"]
+        evidence += [f"qualifier:{qualifier}"] * bool(qualifier) + ["range"] * (value_max is not None) + \
+            ["rate"] * bool(per)
         return FigureHit(value=value, value_max=value_max, unit=unit, qualifier=qualifier, per=per,
-                         text=span.text, sentence=_sentence_text(doc, tok.i).strip(), char_start=span.start_char)
+                         text=span.text, sentence=_sentence_text(doc, tok.i).strip(), char_start=span.start_char,
+                         evidence=evidence)
 
     def _is_label(self, doc, first: int, tok: Token, currency, qualifier) -> bool:
         """`Industry 4.0`, `MANUFACTURING 4.0`, `Horizon 2020`: a number naming something."""
@@ -196,7 +206,7 @@ class FigureFinder:
         after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         prev = doc[tok.i - 1] if tok.i > 0 else None
         # `2000 participants` counts; `2020 Pilot projects`, `1990 reference levels`, `in 2021 projects` do not
-        return (after is not None and after.text[:1].isupper()) or not unit.endswith(("s", "x")) or \
+        return (after is not None and after.text[:1].isupper()) or not unit.endswith(self.plural) or \
             (prev is not None and prev.lower_ in self.not_units)
 
     def _unit(self, doc: Doc, i: int, allow_of: bool) -> tuple[str | None, int]:
@@ -230,8 +240,8 @@ class FigureFinder:
         nxt, nxt_end = self._word(doc, end)
         if nxt is None or nxt in self.not_units or nxt in self.unit_skip:
             return word, end
-        plural = ("s", "x")
-        if self.compound == "before" and not word.endswith("s") and nxt.endswith("s"):
+        plural = self.plural
+        if self.compound == "before" and not word.endswith(plural) and nxt.endswith(plural):
             return f"{word} {nxt}", nxt_end
         if self.compound == "after" and word.endswith(plural) and nxt.endswith(plural):
             return f"{word} {nxt}", nxt_end
@@ -248,6 +258,25 @@ class FigureFinder:
                 and not doc[end].whitespace_ and doc[end + 1].is_alpha:
             end += 2
         return doc[k:end].text.lower(), end
+
+
+def figure_rows(ctx, confidence: ConfidenceModel, min_confidence: float | None = None) -> list[Figure]:
+    """The figure rows of a document, from the hits of each block's analysis."""
+    figures: list[Figure] = []
+    for i, analysis in enumerate(ctx.analyses):
+        kind = ctx.doc.blocks[i].kind
+        for hit in analysis.figures:
+            evidence = hit.evidence + [f"block:{kind}"]
+            score = confidence.score("figures", evidence)
+            if score < confidence.threshold("figures", min_confidence):
+                continue
+            section_id, page = ctx.where(i)
+            figures.append(Figure(
+                figure_id=f"f{len(figures) + 1}", value=hit.value, value_max=hit.value_max, unit=hit.unit,
+                qualifier=hit.qualifier, per=hit.per, text=hit.text, sentence=hit.sentence,
+                section_id=section_id, page=page, evidence=evidence_text(evidence), confidence=score,
+            ))
+    return figures
 
 
 def _sentence_text(doc: Doc, i: int) -> str:

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..ids import project_key
-from ..model import HEADING, PARAGRAPH, Block
+from ..model import HEADING, PARAGRAPH, Block, Project
 from ..nlp import doc_text, rule_of, sentence_of
 from ..rules import Rules
+from .confidence import ConfidenceModel, evidence_text
 from .context import BlockContext, words_in
 
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?", re.I)
@@ -26,10 +27,6 @@ _CAMEL = re.compile(r"(?<![\w@/.-])((?:[A-Z][a-z]+|[a-z]+)(?:[A-Z][a-z]*|\d+[A-Z
 _NAMED_LINK = re.compile(r"(?P<name>(?:[A-Z][\w'’&+.-]*[ -]?){1,4}?)\s*\(\s*<?(?P<url>(?:https?://|www\.)[^)\s]+)>?\s*\)")
 _NAME_BEFORE_BRACKET = re.compile(r"(?P<name>(?:[A-Z][\w'’&+.-]*[ -]?){1,4}?)\s*\(\s*$")
 _OPENING_NAME = re.compile(r"^([A-Z0-9][A-Za-z0-9+&.-]*[A-Za-z0-9+])(?:(\s*(?:\(|:|–|—|-\s|,))|(?=\s|$))")
-
-
-_SENTENCE_WORDS = {"The", "This", "That", "In", "On", "At", "For", "And", "But", "Le", "La", "Les", "Un", "Une", "En",
-                   "Et", "Of", "To", "As", "It", "Its", "We", "Our", "A", "An"}
 
 
 def is_distinctive(word: str) -> bool:
@@ -53,6 +50,7 @@ class Candidate:
     description: str | None = None
     url: str | None = None
     strong: bool = False  # from a list/table of projects: trusted without context
+    evidence: list[str] = field(default_factory=list)  # the rules that found it (confidence.json)
 
 
 @dataclass
@@ -64,6 +62,7 @@ class PatternMatch:
     strong: bool = False  # from the gazetteer
     start: int = 0  # the match itself
     end: int = 0
+    rule: str = "gazetteer"  # the pattern's id
 
 
 @dataclass
@@ -72,6 +71,7 @@ class ProjectGroup:
     first_block: int
     description: str | None = None
     url: str | None = None
+    evidence: list[str] = field(default_factory=list)
 
 
 class ProjectFinder:
@@ -88,6 +88,8 @@ class ProjectFinder:
         self.max_words = int(rules.get("projects.max_name_words", 6))
         self.not_distinctive = {w.lower() for w in rules.words("projects.not_distinctive")}
         self.table_columns = {k: [w.lower() for w in v] for k, v in rules.get("projects.table_columns", {}).items()}
+        self.sentence_words = set(rules.words("projects.sentence_words"))
+        self.connectors = {w.lower() for w in rules.words("projects.name_connectors")}
 
     # -- name checks ---------------------------------------------------------------
     def clean_name(self, name: str) -> str | None:
@@ -155,7 +157,8 @@ class ProjectFinder:
         description = None
         if desc:
             description = _URLISH.sub("", desc).strip(" ,;:–-()[]") or None
-        return Candidate(name, index, aliases, description, url, strong=strong)
+        tag = "list:projects-section" if strong else "list:name-url"
+        return Candidate(name, index, aliases, description, url, strong=strong, evidence=[tag])
 
     def _is_project_lead_in(self, text: str) -> bool:
         return bool(words_in(text, self.list_triggers))
@@ -207,7 +210,7 @@ class ProjectFinder:
                 if not (any(is_distinctive(w) for w in name.split()) or words_in(sentence, self.context_words)):
                     continue
                 url = next((u.url for u in ctx.urls[i] if url_start <= u.char_start < end), None)
-                cands.append(Candidate(name, i, [], None, url))
+                cands.append(Candidate(name, i, [], None, url, evidence=["link:name-url"]))
         return cands
 
     def _section_entries(self, ctx: BlockContext) -> list[Candidate]:
@@ -229,7 +232,8 @@ class ProjectFinder:
             name = self.clean_name(m.group(1))
             if name:
                 urls = ctx.urls[i]
-                cands.append(Candidate(name, i, [], None, urls[0].url if urls else None))
+                cands.append(Candidate(name, i, [], None, urls[0].url if urls else None,
+                                       evidence=["section:projects-entry"]))
         return cands
 
     def _distinctive(self, ctx: BlockContext, found: list[Candidate]) -> list[Candidate]:
@@ -242,7 +246,7 @@ class ProjectFinder:
         for i, block in enumerate(ctx.doc.blocks):
             for word, more in _CAMEL.findall(block.text):
                 # `AgroForum Drylands`: capitalised words right after belong to the name
-                if more and not any(w.lower() in self.generic or w in _SENTENCE_WORDS for w in more.split()):
+                if more and not any(w.lower() in self.generic or w in self.sentence_words for w in more.split()):
                     word += more
                 seen.setdefault(word, []).append(i)
                 if block.kind == HEADING:
@@ -256,7 +260,8 @@ class ProjectFinder:
                     or key in self.not_projects:
                 continue  # `SoilWitness` of `SoilWitness Europe` is the same project
             if len(blocks) >= 2 or word in in_heading:
-                cands.append(Candidate(word, blocks[0], [], None, None))
+                tag = "shape:in-heading" if word in in_heading else "shape:repeated"
+                cands.append(Candidate(word, blocks[0], [], None, None, evidence=[tag]))
         return cands
 
     def _tables(self, ctx: BlockContext) -> list[Candidate]:
@@ -281,7 +286,7 @@ class ProjectFinder:
             urls = ctx.urls[i]
             description = cells[cols["description"]] if cols.get("description") is not None else None
             cands.append(Candidate(name, i, aliases, description or (full if acronym else None),
-                                   urls[0].url if urls else None, strong=True))
+                                   urls[0].url if urls else None, strong=True, evidence=["table:projects"]))
         return cands
 
     def match(self, doc) -> list[PatternMatch]:
@@ -291,7 +296,7 @@ class ProjectFinder:
             sent = sentence_of(doc, span.start)
             if _mostly_capitals(doc_text(doc)[sent.start_char:sent.end_char]):
                 continue  # in `2. PROJECT UPDATES` every word looks like an acronym
-            rule = rule_of(span)
+            rule = rule_of(span, "project_rules")
             name = _slice(span, rule.get("name"))
             alias = _slice(span, rule.get("alias")) if rule.get("alias") else None
             if name and rule.get("trim_lower"):
@@ -299,7 +304,7 @@ class ProjectFinder:
                         not (" " not in name and is_distinctive(name)):
                     # `the Mosaic Heritage Network` (but `the ICEBREAK Initiative` is ICEBREAK)
                     name = _slice(span, [rule["name"][0], None])
-                name = _trim_lower(name)
+                name = _trim_lower(name, self.connectors)
             name = self.clean_name(name) if name else None
             alias = self.clean_name(alias) if alias else None
             if not name:
@@ -313,7 +318,7 @@ class ProjectFinder:
             if " " not in name and first.i == sent.start and first.is_title and first.text == name:
                 continue  # `Publish project results ...`: a capitalised verb, not a name
             found.append(PatternMatch(name, alias, sent.start_char, sent.end_char,
-                                      start=span.start_char, end=span.end_char))
+                                      start=span.start_char, end=span.end_char, rule=span.id_))
         for ent in doc.ents:
             if ent.label_ == "PROJECT":
                 sent = sentence_of(doc, ent.start)
@@ -331,8 +336,10 @@ class ProjectFinder:
         for i, analysis in enumerate(ctx.analyses):
             for m in analysis.projects:
                 urls = [u.url for u in ctx.urls[i] if m.sent_start <= u.char_start < m.sent_end]
+                tag = "gazetteer" if m.strong else f"pattern:{m.rule}"
                 cands.append(Candidate(m.name, i, [m.alias] if m.alias else [], None,
-                                       None if m.strong else (urls[0] if urls else None), strong=m.strong))
+                                       None if m.strong else (urls[0] if urls else None), strong=m.strong,
+                                       evidence=[tag]))
         return cands
 
     def _website_lines(self, ctx: BlockContext, cands: list[Candidate]) -> None:
@@ -348,6 +355,57 @@ class ProjectFinder:
                 target = by_block.get(i) if n > 0 else by_block.get(i - 1)
                 if target is not None and target.url is None:
                     target.url = _url_in_line(ctx, i, line)
+                    target.evidence.append("line:website")
+
+    # -- rows --------------------------------------------------------------------------
+    def rows(self, ctx: BlockContext, confidence: ConfidenceModel,
+             min_confidence: float | None = None) -> tuple[list[Project], dict[str, str]]:
+        """The document's project rows, and the project each URL belongs to (URL -> project_id)."""
+        candidates = self.find(ctx)
+        projects: list[Project] = []
+        url_owner: dict[str, str] = {}
+        for g in sorted(self.merge(candidates), key=lambda g: g.first_block):
+            name = min(g.forms, key=lambda f: (len(f), g.forms.index(f)))
+            pid = project_key(name)
+            if any(p.project_id == pid for p in projects):
+                continue
+            section_id, page = ctx.where(g.first_block)
+            mentions = count_mentions(ctx.doc.text, g.forms)
+            projects.append(Project(
+                project_id=pid, name=name, description=g.description, url=g.url, mentions=mentions,
+                section_id=section_id, page=page, aliases=[f for f in g.forms if f != name],
+                evidence=list(g.evidence),
+            ))
+        for c in candidates:
+            if c.url:
+                owner = next((p for p in projects if project_key(c.name) in
+                              [project_key(f) for f in [p.name] + p.aliases]), None)
+                if owner:
+                    url_owner.setdefault(c.url, owner.project_id)
+        self._domain_urls(ctx, projects, url_owner)
+        kept = []
+        for p in projects:
+            evidence = p.evidence + _signals(p)
+            p.evidence, p.confidence = evidence_text(evidence), confidence.score("projects", evidence)
+            if p.confidence >= confidence.threshold("projects", min_confidence):
+                kept.append(p)
+        ids = {p.project_id for p in kept}
+        return kept, {u: pid for u, pid in url_owner.items() if pid in ids}
+
+    @staticmethod
+    def _domain_urls(ctx: BlockContext, projects: list[Project], url_owner: dict[str, str]) -> None:
+        """A website whose domain names the project (`ruralimob.fr`, `fieldloop.eu/dashboard`)."""
+        all_urls = [hit for hits in ctx.urls for hit in hits]
+        for p in projects:
+            if p.url:
+                continue
+            keys = [k for k in {project_key(f) for f in [p.name] + p.aliases} if len(k) >= 4]
+            hit = next((h for h in all_urls if h.domain and any(k in project_key(h.domain.rsplit(".", 1)[0])
+                                                                 for k in keys)), None)
+            if hit is not None:
+                p.url = hit.url
+                p.evidence.append("url:domain-names-project")
+                url_owner.setdefault(hit.url, p.project_id)
 
     # -- merge -------------------------------------------------------------------------
     def merge(self, cands: list[Candidate]) -> list[ProjectGroup]:
@@ -367,16 +425,28 @@ class ProjectFinder:
             g.first_block = min(g.first_block, c.block_index)
             g.description = g.description or c.description
             g.url = g.url or c.url
+            g.evidence.extend(t for t in c.evidence if t not in g.evidence)
         return groups
 
 
-_CONNECTORS = {"d'", "d’", "de", "des", "du", "la", "le", "les", "l'", "l’", "et", "&", "of", "the", "and", "for"}
+def _signals(p: Project) -> list[str]:
+    """What the row itself shows: a project named again, with a website, written two ways."""
+    found = []
+    if p.mentions >= 2:
+        found.append("mentions:repeated")
+    if p.url:
+        found.append("url:given")
+    if p.aliases:
+        found.append("alias:two-forms")
+    if p.description:
+        found.append("description:given")
+    return found
 
 
-def _trim_lower(name: str) -> str:
+def _trim_lower(name: str, connectors: set[str]) -> str:
     """`Terres d'Eau et` -> `Terres d'Eau`; `Värmevakt volunteer` -> `Värmevakt`."""
     words = name.split()
-    while len(words) > 1 and (words[-1].lower() in _CONNECTORS or re.sub(r"^[dlDL]['’]", "", words[-1])[:1].islower()):
+    while len(words) > 1 and (words[-1].lower() in connectors or re.sub(r"^[dlDL]['’]", "", words[-1])[:1].islower()):
         words.pop()
     return " ".join(words)
 

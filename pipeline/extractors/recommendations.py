@@ -9,11 +9,12 @@ agenda, participants...). Sentences count when a CALL pattern of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..model import LIST_ITEM, PARAGRAPH, TABLE_ROW
+from ..model import LIST_ITEM, PARAGRAPH, TABLE_ROW, Recommendation
 from ..nlp import doc_text, sentences
 from ..rules import Rules
+from .confidence import ConfidenceModel, evidence_text
 from .context import BlockContext, words_in
 
 
@@ -22,6 +23,7 @@ class RecommendationHit:
     text: str
     kind: str
     block_index: int
+    evidence: list[str] = field(default_factory=list)
 
 
 class RecommendationFinder:
@@ -34,37 +36,55 @@ class RecommendationFinder:
         self.table_columns = {w.lower() for w in rules.words("recommendations.table_columns")}
         self.split_min_item_words = int(rules.get("recommendations.split_min_item_words", 40))
 
-    def is_recommendation_list(self, ctx: BlockContext, run: list[int]) -> bool:
+    def list_evidence(self, ctx: BlockContext, run: list[int]) -> str | None:
+        """How a list is introduced as recommendations (`list:lead-in`, `list:heading`), or None."""
         lead = ctx.lead_in(run[0])
         if lead is not None:
             sentence = ctx.last_sentence(lead)
             if words_in(sentence, self.triggers):
-                return True
+                return "list:lead-in"
             if words_in(sentence, self.blockers):
-                return False
+                return None
         headings = ctx.seg.headings_above(ctx.seg.block_section[run[0]])
-        return any(words_in(h, self.triggers) for h in headings[:2])
+        return "list:heading" if any(words_in(h, self.triggers) for h in headings[:2]) else None
+
+    def is_recommendation_list(self, ctx: BlockContext, run: list[int]) -> bool:
+        return self.list_evidence(ctx, run) is not None
+
+    def rows(self, ctx: BlockContext, confidence: ConfidenceModel,
+             min_confidence: float | None = None) -> list[Recommendation]:
+        recs: list[Recommendation] = []
+        for hit in self.find(ctx):
+            score = confidence.score("recommendations", hit.evidence)
+            if score < confidence.threshold("recommendations", min_confidence):
+                continue
+            section_id, page = ctx.where(hit.block_index)
+            recs.append(Recommendation(rec_id=f"r{len(recs) + 1}", text=hit.text, kind=hit.kind,
+                                       section_id=section_id, page=page, evidence=evidence_text(hit.evidence),
+                                       confidence=score))
+        return recs
 
     def find(self, ctx: BlockContext) -> list[RecommendationHit]:
         hits: list[RecommendationHit] = []
         in_list: set[int] = set()
         for run in ctx.list_runs():
-            if not self.is_recommendation_list(ctx, run):
+            how = self.list_evidence(ctx, run)
+            if how is None:
                 continue
             for i in run:
                 in_list.add(i)
                 for part in self.split_item(ctx.doc.blocks[i].text):
-                    hits.append(RecommendationHit(part, "list", i))
+                    hits.append(RecommendationHit(part, "list", i, [how]))
         for i, column in self._table_cells(ctx):
             in_list.add(i)
-            hits.append(RecommendationHit(column, "list", i))
+            hits.append(RecommendationHit(column, "list", i, ["table:column"]))
         for i, analysis in enumerate(ctx.analyses):
             if i in in_list or ctx.doc.blocks[i].kind not in (PARAGRAPH, LIST_ITEM, TABLE_ROW):
                 continue
-            for sentence in analysis.calls:
+            for sentence, rules in analysis.calls:
                 text = self.clean_sentence(sentence)
                 if len(text.split()) >= self.min_words:
-                    hits.append(RecommendationHit(text, "sentence", i))
+                    hits.append(RecommendationHit(text, "sentence", i, [f"call:{r}" for r in rules]))
         hits.sort(key=lambda h: h.block_index)
         seen, unique = set(), []
         for h in hits:
@@ -86,17 +106,22 @@ class RecommendationFinder:
                 yield i, cells[j].strip()
 
     @staticmethod
-    def calls(doc) -> list[str]:
-        """Sentences of one block's spaCy doc with a CALL match that no NOT_CALL match vetoes."""
+    def calls(doc) -> list[tuple[str, list[str]]]:
+        """Sentences of one block's spaCy doc with a CALL match that no NOT_CALL match vetoes,
+        each with the ids of the CALL patterns in it."""
         marks = doc.spans.get("call_rules", [])
         vetoes = [s for s in marks if s.label_ == "NOT_CALL"]
         calls = [c for c in marks if c.label_ == "CALL"
                  and not any(v.start < c.end and c.start < v.end for v in vetoes)]
         if not calls:
             return []
-        texts = [doc_text(doc)[sent.start_char:sent.end_char] for sent in sentences(doc)
-                 if any(sent.start <= c.start < sent.end for c in calls)]
-        return [t for t in texts if not t.rstrip().endswith("?")]
+        found = []
+        for sent in sentences(doc):
+            rules = list(dict.fromkeys(c.id_ for c in calls if sent.start <= c.start < sent.end))
+            text = doc_text(doc)[sent.start_char:sent.end_char]
+            if rules and not text.rstrip().endswith("?"):
+                found.append((text, rules))
+        return found
 
     def split_item(self, text: str) -> list[str]:
         """Split at `;` only where every part can stand alone."""

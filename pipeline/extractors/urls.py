@@ -13,9 +13,10 @@ from urllib.parse import urlsplit, urlunsplit
 from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
 from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
 
-from ..model import Block
+from ..model import Block, Url
 from ..rules import Rules
 from ..weburls import SCHEME, public_suffixes, valid_url
+from .confidence import ConfidenceModel, evidence_text
 
 # A URL in text ends at a space, a quote, an angle bracket, a backslash or a backtick (the
 # delimiters of RFC 3986, appendix C). Any `scheme://` is read whole, so that `ftp://x.eu/f`
@@ -35,6 +36,13 @@ _CONTINUATION = re.compile(r"^[\w\-./?=&%#~+]*[/.=?&%#_-][\w\-./?=&%#~+]*")
 _STOP_WORDS = frozenset(EN_STOP | FR_STOP)
 
 
+def _form(url: str) -> str:
+    """How a URL was written: with its scheme, as `www.`, or as a bare domain."""
+    if SCHEME.match(url):
+        return "url:scheme"
+    return "url:www" if url.lower().startswith("www") else "url:bare-domain"
+
+
 @dataclass
 class UrlHit:
     url: str
@@ -44,6 +52,38 @@ class UrlHit:
 
 
 class UrlFinder:
+    def rows(self, ctx, url_owner: dict[str, str], confidence: ConfidenceModel,
+             min_confidence: float | None = None) -> list[Url]:
+        """One row per distinct URL of the document, mentions counted per position."""
+        urls: list[Url] = []
+        by_url: dict[str, Url] = {}
+        positions: dict[str, set[int]] = {}
+        forms: dict[str, list[str]] = {}
+        owner_by_identity = {self.identity(u): pid for u, pid in url_owner.items()}
+        for i, hits in enumerate(ctx.urls):
+            for hit in hits:
+                key = self.identity(hit.url)
+                positions.setdefault(key, set()).add(ctx.doc.blocks[i].char_start + hit.char_start)
+                forms.setdefault(key, []).append(_form(hit.url))
+                row = by_url.get(key)
+                if row is None:
+                    section_id, page = ctx.where(i)
+                    by_url[key] = Url(url_id="", url=hit.url, domain=hit.domain, project_id=owner_by_identity.get(key),
+                                      mentions=0, section_id=section_id, page=page)
+                    urls.append(by_url[key])
+                elif "://" in hit.url and "://" not in row.url:
+                    row.url = hit.url  # `[www.x.eu](https://www.x.eu)`: keep the form with its scheme
+        kept = []
+        for u in urls:
+            key = self.identity(u.url)
+            u.mentions = len(positions[key])
+            evidence = forms[key] + (["project:owner"] if u.project_id else [])
+            u.evidence, u.confidence = evidence_text(evidence), confidence.score("urls", evidence)
+            if u.confidence >= confidence.threshold("urls", min_confidence):
+                u.url_id = f"u{len(kept) + 1}"
+                kept.append(u)
+        return kept
+
     def __init__(self, rules: Rules) -> None:
         self.trailing = rules.get("urls.trailing", ".,;:!?)]}>'\"")
         self.file_extensions = {e.lower() for e in rules.words("urls.file_extensions")}
