@@ -84,6 +84,7 @@ def extract_document(doc: Document, models_dir: str | None = None, min_confidenc
     rules = load_rules(lang, models_dir)
     finders = _finders(rules)
     ctx = _analyse(doc, segment(doc), build_pipeline(lang, models_dir or ""), finders)
+    ctx.reference_headings = frozenset(h.casefold() for h in rules.words("sections.reference_headings"))
     projects, url_owner = finders.projects.rows(ctx, finders.confidence, min_confidence)
     urls = finders.urls.rows(ctx, url_owner, finders.confidence, min_confidence)
     figures = figure_rows(ctx, finders.confidence, min_confidence)

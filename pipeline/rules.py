@@ -185,11 +185,13 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
         "name_connectors": _STR_LIST,
     },
     "tokenizer": {"range_dashes": _STR_LIST, "elisions": _STR_LIST},
+    "sections": {"reference_headings": _STR_LIST},
     "confidence": {"projects": _NUMBER_MAP, "urls": _NUMBER_MAP, "figures": _NUMBER_MAP,
                    "recommendations": _NUMBER_MAP, "min_confidence": _NUMBER_MAP},
     "recommendations": {
         "list_triggers": _STR_LIST, "list_blockers": _STR_LIST, "leadins": _REGEX_LIST, "split_on": _STR_LIST,
         "min_words": _INT, "split_min_item_words": _INT, "table_columns": _STR_LIST,
+        "imperative_verbs": _STR_LIST, "imperative_min_items": _INT,
     },
 }
 # checked when present: day_fillers is read by no code; without the signs no number is negative

@@ -10,6 +10,11 @@ from ..model import LIST_ITEM, PARAGRAPH, TABLE_ROW, Document
 from ..segment import Segmentation
 
 
+def _bare_heading(heading: str) -> str:
+    """`7. References:` -> `references`."""
+    return re.sub(r"^[\dIVXivx.\s)-]+(?=\w)", "", heading).strip(" :.").casefold()
+
+
 def words_in(text: str, phrases: set[str]) -> list[str]:
     """The phrases of `phrases` that occur in `text` as whole words (case-insensitive)."""
     low = " " + re.sub(r"[^\w'’+&-]+", " ", text.lower()) + " "
@@ -32,6 +37,30 @@ class BlockContext:
     seg: Segmentation
     analyses: list[BlockAnalysis]  # by block index
     urls: list[list] = field(default_factory=list)  # UrlHit lists by block index
+    reference_headings: frozenset[str] = frozenset()  # sections.json: headings of source lists
+    _in_references: set[int] | None = None
+    _headers: dict[int, list[str]] | None = None
+
+    def header_of(self, i: int) -> list[str] | None:
+        """The header cells (lower-case) above table row i, if its table has one."""
+        if self._headers is None:
+            self._headers = dict(self.table_rows(lambda cells: True))
+        return self._headers.get(i)
+
+    def in_references(self, i: int) -> bool:
+        """Whether block i stands in a list of sources (`References`, `Bibliographie`)."""
+        if self._in_references is None:
+            marked = {s.section_id for s in self.seg.sections if _bare_heading(s.heading) in self.reference_headings}
+            by_id = self.seg.by_id
+            inside = set()
+            for s in self.seg.sections:
+                at = s.section_id
+                while at and at not in marked:
+                    at = by_id[at].parent_id
+                if at:
+                    inside.add(s.section_id)
+            self._in_references = {j for j, sec in enumerate(self.seg.block_section) if sec in inside}
+        return i in self._in_references
 
     def where(self, i: int) -> tuple[str | None, int | None]:
         """The section and page of block i, as rows report them."""

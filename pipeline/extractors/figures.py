@@ -9,15 +9,20 @@ name (`Industry 4.0`), and the unit is the counted noun past any adjectives.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from spacy.tokens import Doc, Token
 
-from ..model import Figure
+from ..model import TABLE_ROW, Figure
 from ..nlp import doc_text, numbers_in, rule_value, sentence_of
 from ..rules import Rules
 from .confidence import ConfidenceModel, evidence_text
+from .projects import is_distinctive
+
+
+_GROUPED_THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 
 
 @dataclass
@@ -149,6 +154,13 @@ class FigureFinder:
             unit, unit_end = self._unit(doc, nxt, allow_of=number.approx or scale is not None)
         if self._is_year(doc, tok, value, value_max, unit, unit_end, currency, percent):
             return None
+        if unit and scale is None and not currency and percent is None and unit.endswith(self.plural) \
+                and _GROUPED_THOUSANDS.match(tok.text):
+            # `4.000 datasets`, `1,250 participants`: people and things are counted in whole
+            # numbers, so a mark before three digits groups thousands, whatever the language
+            value = Decimal(re.sub(r"\D", "", tok.text))
+            if value_max is not None and _GROUPED_THOUSANDS.match(doc[last].text):
+                value_max = Decimal(re.sub(r"\D", "", doc[last].text))
         if unit and not currency and percent is None and tok.text.isdigit() and len(tok.text) >= 4 \
                 and doc[unit_end - 1].is_title:
             return None  # `16900 Lammi`: a postal code before a place name
@@ -230,6 +242,8 @@ class FigureFinder:
             if skippable and nxt_word and nxt_word not in self.not_units and end not in numbers_in(doc):
                 k = end
                 continue
+            if _starts_a_name(doc, k, end, self.plural):
+                return None, i  # `1 Institut Pasteur`, `4 Government Open Source`: a name, not a noun counted
             return self._compound(doc, word, end)
         return None, i
 
@@ -264,9 +278,16 @@ def figure_rows(ctx, confidence: ConfidenceModel, min_confidence: float | None =
     """The figure rows of a document, from the hits of each block's analysis."""
     figures: list[Figure] = []
     for i, analysis in enumerate(ctx.analyses):
-        kind = ctx.doc.blocks[i].kind
+        if not analysis.figures or ctx.in_references(i):
+            continue  # pages, volumes and years of a list of sources
+        block = ctx.doc.blocks[i]
         for hit in analysis.figures:
-            evidence = hit.evidence + [f"block:{kind}"]
+            evidence = hit.evidence + [f"block:{block.kind}"]
+            if hit.unit is None and block.kind == TABLE_ROW:
+                label = table_label(ctx, i, hit.char_start)
+                if label:
+                    hit.unit = label
+                    evidence = [t for t in evidence if t != "unit:none"] + ["unit:table-label"]
             score = confidence.score("figures", evidence)
             if score < confidence.threshold("figures", min_confidence):
                 continue
@@ -277,6 +298,49 @@ def figure_rows(ctx, confidence: ConfidenceModel, min_confidence: float | None =
                 section_id=section_id, page=page, evidence=evidence_text(evidence), confidence=score,
             ))
     return figures
+
+
+def _starts_a_name(doc: Doc, k: int, end: int, plural: tuple[str, ...]) -> bool:
+    """A capitalised word followed by another capitalised word: an affiliation, a place, a table
+    of contents entry (`1 Institut Pasteur`, `3 Open Source Program`), not a counted noun
+    (but `41 Pull Requests`, whose capitalised words end in a plural, is one)."""
+    first = doc[k]
+    if not (first.is_title or (first.is_upper and len(first) >= 2)):
+        return False
+    run = [first]
+    while len(run) < 3 and end < len(doc) and doc[end].is_alpha and doc[end].is_title:
+        run.append(doc[end])
+        end += 1
+    if len(run) == 1:
+        return False
+    return not (run[-1].is_title and run[-1].lower_.endswith(plural))
+
+
+def table_label(ctx, i: int, offset: int) -> str | None:
+    """The counted noun of a number in a table cell: the row's label (`Registrants | 90 | 118`),
+    else its column's header (`Participants` over `45`); None when neither reads as a noun."""
+    block = ctx.doc.blocks[i]
+    cells = block.cells
+    if not cells:
+        return None
+    at, column = 0, len(cells) - 1
+    for j, cell in enumerate(cells):  # the row's text is its cells joined by " | "
+        if offset < at + len(cell) + 3:
+            column = j
+            break
+        at += len(cell) + 3
+    candidates = []
+    if column > 0:
+        candidates.append(cells[0])
+    header = ctx.header_of(i)
+    if header and column < len(header):
+        candidates.append(header[column])
+    for text in candidates:
+        words = text.strip().split()
+        if 1 <= len(words) <= 4 and words[0][:1].isalpha() and not any(c.isdigit() for c in text) \
+                and not (len(words) == 1 and is_distinctive(words[0])):
+            return text.strip().lower()
+    return None
 
 
 def _sentence_text(doc: Doc, i: int) -> str:

@@ -361,7 +361,8 @@ class ProjectFinder:
     def rows(self, ctx: BlockContext, confidence: ConfidenceModel,
              min_confidence: float | None = None) -> tuple[list[Project], dict[str, str]]:
         """The document's project rows, and the project each URL belongs to (URL -> project_id)."""
-        candidates = self.find(ctx)
+        # a list of sources names works and publishers, not projects of the report
+        candidates = [c for c in self.find(ctx) if not ctx.in_references(c.block_index)]
         projects: list[Project] = []
         url_owner: dict[str, str] = {}
         for g in sorted(self.merge(candidates), key=lambda g: g.first_block):

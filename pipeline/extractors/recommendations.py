@@ -35,6 +35,15 @@ class RecommendationFinder:
         self.min_words = int(rules.get("recommendations.min_words", 3))
         self.table_columns = {w.lower() for w in rules.words("recommendations.table_columns")}
         self.split_min_item_words = int(rules.get("recommendations.split_min_item_words", 40))
+        self.imperatives = {w.lower() for w in rules.words("recommendations.imperative_verbs")}
+        self.imperative_min_items = int(rules.get("recommendations.imperative_min_items", 2))
+
+    def opens_with_imperative(self, text: str) -> bool:
+        """`Create a community page ...`, not `Update from FINOS` (a title) or `Use cases`."""
+        words = re.findall(r"[^\W\d_][\w'’-]*", text)
+        if len(words) < 3 or words[0].lower() not in self.imperatives:
+            return False
+        return sum(w[:1].isupper() for w in words[1:4]) <= 1
 
     def list_evidence(self, ctx: BlockContext, run: list[int]) -> str | None:
         """How a list is introduced as recommendations (`list:lead-in`, `list:heading`), or None."""
@@ -70,11 +79,16 @@ class RecommendationFinder:
         for run in ctx.list_runs():
             how = self.list_evidence(ctx, run)
             if how is None:
-                continue
+                # `- Implement ...`, `- Mettre en place ...`: a list of actions needs no lead-in
+                orders = [i for i in run if self.opens_with_imperative(ctx.doc.blocks[i].text)]
+                if len(orders) < max(self.imperative_min_items, (len(run) + 1) // 2):
+                    continue
+                run, how = orders, "list:imperative"
             for i in run:
                 in_list.add(i)
                 for part in self.split_item(ctx.doc.blocks[i].text):
-                    hits.append(RecommendationHit(part, "list", i, [how]))
+                    if not part.rstrip().endswith("?"):  # a question asks, it does not recommend
+                        hits.append(RecommendationHit(part, "list", i, [how]))
         for i, column in self._table_cells(ctx):
             in_list.add(i)
             hits.append(RecommendationHit(column, "list", i, ["table:column"]))
@@ -85,6 +99,7 @@ class RecommendationFinder:
                 text = self.clean_sentence(sentence)
                 if len(text.split()) >= self.min_words:
                     hits.append(RecommendationHit(text, "sentence", i, [f"call:{r}" for r in rules]))
+        hits = [h for h in hits if not ctx.in_references(h.block_index)]
         hits.sort(key=lambda h: h.block_index)
         seen, unique = set(), []
         for h in hits:
