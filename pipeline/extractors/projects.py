@@ -19,6 +19,9 @@ from .confidence import ConfidenceModel, evidence_text
 from .context import BlockContext, words_in
 
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?", re.I)
+# `ENA`, `DCAT-AP`, `TES-K`, `CV32E40P`: two or more capitals, maybe digits and hyphens
+_ACRONYM = re.compile(r"(?<![\w./@-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)(?![\w@-]|\.\w)")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
 _PAREN = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
 # `VacancyLens`, `TalentMap360`, `Skills2Market`, `eTwinning`: a lower-case letter followed by a
 # capital or a digit inside one word
@@ -89,6 +92,9 @@ class ProjectFinder:
         self.not_distinctive = {w.lower() for w in rules.words("projects.not_distinctive")}
         self.table_columns = {k: [w.lower() for w in v] for k, v in rules.get("projects.table_columns", {}).items()}
         self.sentence_words = set(rules.words("projects.sentence_words"))
+        self.code_hosts = {h.lower() for h in rules.words("projects.code_hosts")}
+        self.software_suffixes = tuple(rules.words("projects.software_suffixes"))
+        self.common_acronyms = {a.upper() for a in rules.words("projects.common_acronyms")}
         self.connectors = {w.lower() for w in rules.words("projects.name_connectors")}
 
     # -- name checks ---------------------------------------------------------------
@@ -184,8 +190,48 @@ class ProjectFinder:
         cands.extend(self._section_entries(ctx))
         cands.extend(self._tables(ctx))
         cands.extend(self._patterns(ctx))
+        cands.extend(self._repository_links(ctx))
         cands.extend(self._distinctive(ctx, cands))
+        cands.extend(self._acronyms(ctx, cands))
         self._website_lines(ctx, cands)
+        return cands
+
+    def _repository_links(self, ctx: BlockContext) -> list[Candidate]:
+        """`[ddeboer/imap](https://github.com/ddeboer/imap)`: a link to a code repository or package
+        page whose text is the repository's name names a software project."""
+        cands = []
+        for i, block in enumerate(ctx.doc.blocks):
+            for link in block.links:
+                text = ctx.doc.text[link.char_start:link.char_end].strip(" `*_")
+                m = re.match(r"^(?:https?://)?([^/]+)/(.+?)/?$", link.url.split("#")[0].split("?")[0])
+                if not m or m.group(1).lower() not in self.code_hosts or not text or " " in text:
+                    continue
+                repo = m.group(2).rstrip("/").rsplit("/", 1)[-1].lower()
+                if project_key(text.rsplit("/", 1)[-1]) != project_key(repo) or not project_key(repo):
+                    continue
+                cands.append(Candidate(text, i, [], None, link.url, evidence=["link:code-repository"]))
+        return cands
+
+    def _acronyms(self, ctx: BlockContext, found: list[Candidate]) -> list[Candidate]:
+        """Acronyms a report keeps using (`ENA`, `DCAT-AP`, `TES-K`) in its sentences, except
+        the common abbreviations of the trade (`API`, `PDF`, `FAIR`)."""
+        known = {project_key(f) for c in found for f in [c.name] + c.aliases}
+        seen: dict[str, list[int]] = {}
+        for i, block in enumerate(ctx.doc.blocks):
+            if block.kind == HEADING or ctx.in_references(i) or _mostly_capitals(block.text):
+                continue
+            for m in _ACRONYM.finditer(block.text):
+                before, after = block.text[:m.start()].split()[-1:], block.text[m.end():].split()[:1]
+                if any(w.isupper() and sum(c.isalpha() for c in w) >= 2 for w in before + after):
+                    continue  # a word of a name in capitals (`TALENT JOURNEY`), not an acronym
+                seen.setdefault(m.group(1), []).append(i)
+        cands = []
+        for word, blocks in seen.items():
+            key = project_key(word)
+            if len(set(blocks)) < 2 or len(word) < 3 or key in known or word.upper() in self.common_acronyms \
+                    or key in self.not_projects or _ROMAN.match(word):
+                continue
+            cands.append(Candidate(word, blocks[0], [], None, None, evidence=["shape:acronym-repeated"]))
         return cands
 
     def _named_links(self, ctx: BlockContext) -> list[Candidate]:
@@ -243,14 +289,25 @@ class ProjectFinder:
         known = {project_key(f) for c in found for f in [c.name] + c.aliases}
         seen: dict[str, list[int]] = {}
         in_heading: set[str] = set()
+        longer: dict[str, str] = {}
         for i, block in enumerate(ctx.doc.blocks):
+            if ctx.in_references(i):
+                continue
             for word, more in _CAMEL.findall(block.text):
-                # `AgroForum Drylands`: capitalised words right after belong to the name
+                if sum(c.isalpha() for c in word) < 3:
+                    continue  # `v0`, `q1`, `x86`: versions and labels
+                # `AgroForum Drylands`: capitalised words right after belong to the name when
+                # the report writes them together again
                 if more and not any(w.lower() in self.generic or w in self.sentence_words for w in more.split()):
-                    word += more
+                    longer.setdefault(word, word + more)
+                    if longer[word] == word + more and (word + more) in seen:
+                        word += more
+                    elif (word + more) not in seen:
+                        seen.setdefault(word + more, [])
                 seen.setdefault(word, []).append(i)
                 if block.kind == HEADING:
                     in_heading.add(word)
+        seen = {w: blocks for w, blocks in seen.items() if blocks}
         cands = []
         for word, blocks in seen.items():
             key = project_key(word)
@@ -259,9 +316,10 @@ class ProjectFinder:
             if key in known or any(k.startswith(key) for k in known) or word.lower() in self.not_distinctive \
                     or key in self.not_projects:
                 continue  # `SoilWitness` of `SoilWitness Europe` is the same project
-            if len(blocks) >= 2 or word in in_heading:
-                tag = "shape:in-heading" if word in in_heading else "shape:repeated"
-                cands.append(Candidate(word, blocks[0], [], None, None, evidence=[tag]))
+            if word[:1].islower() and sum(c.isupper() for c in word) >= 2:
+                continue  # `citesAsAuthority`, `usesDataFrom`: an identifier of code, not a name
+            tag = "shape:in-heading" if word in in_heading else "shape:repeated" if len(blocks) >= 2 else "shape:camel-once"
+            cands.append(Candidate(word, blocks[0], [], None, None, evidence=[tag]))
         return cands
 
     def _tables(self, ctx: BlockContext) -> list[Candidate]:
