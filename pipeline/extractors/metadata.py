@@ -24,6 +24,11 @@ class Metadata:
 
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
+# `Leonid Kostrykin 1,2 , Tatiana Woller 3 , ...`, `Jose Emilio Labra Gayo1*, ...`
+_AFFILIATED = re.compile(r"^(?P<name>(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]*[^\W\d_])\s*[\d*†‡]+(?:\s*,\s*[\d*†‡]+)*\s*"
+                         r"(?:,|and\b|&)\s*[A-Z]")
+# `L. Sexton-Kennedy, B. Hegner, B. Viren`
+_INITIALLED = re.compile(r"^(?P<name>(?:[A-Z]\.\s?){1,3}[A-Z][\w'’-]+)\s*,\s*(?:[A-Z]\.\s?){1,3}[A-Z]")
 
 
 def _alt(words) -> str:
@@ -51,6 +56,16 @@ class DateFinder:
             re.compile(rf"(?<!\d){D1}{of}{M1},?\s*{Y1}", re.I),
             re.compile(rf"\b{M1}\s+{D1},?\s*{Y1}", re.I),
             re.compile(r"(?<!\d)(?P<y1>(?:19|20)\d{2})-(?P<m1>\d{2})-(?P<d1>\d{2})(?:\s*(?:to|au|–|-|/)\s*(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2}))?"),
+            # `15/09/2021`, `22.03.2024`: day first, as written in Europe (a first number over 12
+            # can only be a day; a second one over 12 makes it month first)
+            re.compile(r"(?<![\d/.])(?P<d1>\d{1,2})[/.](?P<m1>\d{1,2})[/.](?P<y1>(?:19|20)\d{2})(?![\d/])"),
+        ]
+        # without a year (`14 et 15 octobre`, `on Aug 24`): only with a year from elsewhere
+        self.yearless = [
+            re.compile(rf"(?<!\d){D1}{rng}{D2}{of}{M1}(?![\w])", re.I),
+            re.compile(rf"\b{M1}\s+{D1}{rng}{D2}(?!\d)", re.I),
+            re.compile(rf"(?<!\d){D1}{of}{M1}(?![\w])(?!,?\s*\d)", re.I),
+            re.compile(rf"\b{M1}\s+{D1}(?!\d)(?!,?\s*\d)", re.I),
         ]
 
     def _month(self, value: str | None) -> int | None:
@@ -58,26 +73,35 @@ class DateFinder:
             return None
         return int(value) if value.isdigit() else self.months.get(value.lower().rstrip("."))
 
-    def find(self, text: str, skip=None) -> tuple[str, str] | None:
+    def find(self, text: str, skip=None, year: int | None = None) -> tuple[str, str] | None:
         """The first date or date range in `text` (a line, or a block whose lines a PDF may have
-        wrapped); `skip(text, start)` can rule a match out, e.g. a publication date."""
-        if not _YEAR.search(text):
-            return None  # every date form has a year: most blocks are out in one cheap search
+        wrapped); `skip(text, start)` can rule a match out, e.g. a publication date. With `year`,
+        a date written without one (`14 et 15 octobre`) is read in that year."""
+        found = self.find_at(text, skip, year)
+        return found[1] if found else None
+
+    def find_at(self, text: str, skip=None, year: int | None = None) -> tuple[int, tuple[str, str]] | None:
+        """(offset, dates) of the first date in `text`, as `find`."""
         best = None
-        for pattern in self.patterns:
+        patterns = self.patterns if _YEAR.search(text) else []
+        if year is not None and any(m in text.lower() for m in self.months):
+            patterns = patterns + self.yearless
+        for pattern in patterns:
             for m in pattern.finditer(text):
                 if skip is not None and skip(text, m.start()):
                     continue
-                found = self._dates(m)
+                found = self._dates(m, year)
                 if found and (best is None or m.start() < best[0]):
                     best = (m.start(), found)
                 break
-        return best[1] if best else None
+        return best
 
-    def _dates(self, m: re.Match) -> tuple[str, str] | None:
+    def _dates(self, m: re.Match, year: int | None = None) -> tuple[str, str] | None:
         g = m.groupdict()
         y2 = g.get("y2")
-        y1 = g.get("y1") or y2
+        y1 = g.get("y1") or y2 or (str(year) if year else None)
+        if g.get("m1") and g["m1"].isdigit() and g.get("d1") and int(g["m1"]) > 12 >= int(g["d1"]):
+            g["d1"], g["m1"] = g["m1"], g["d1"]  # `09/15/2021`: month first
         m1 = self._month(g.get("m1"))
         m2 = self._month(g.get("m2")) or m1
         d1 = g.get("d1")
@@ -106,23 +130,50 @@ class MetadataFinder:
                                       re.I)
         self.author_stops = rules.words("metadata.author_stops")
         self.name_particles = set(rules.words("metadata.name_particles"))
+        self.event_words = [w.lower() for w in rules.words("metadata.event_words")]
+        self.title_words = [w.lower() for w in rules.words("metadata.title_words")]
+        self.not_titles = {w.lower() for w in rules.words("metadata.not_titles")}
+        self.bare_label = re.compile(rf"^[*_]*(?:{labels})[*_]*\s*[:：]?$", re.I)
 
     def find(self, doc: Document, head_blocks: int = 25) -> Metadata:
         meta, fallback = doc.meta, doc.meta_fallback
-        title = meta.get("title") or self._title(doc) or fallback.get("title")
+        title = meta.get("title") or self._title(doc, fallback.get("title"))
         start, end = self._front_matter_dates(meta)
         if not start:
-            for block in doc.blocks:
-                found = self.dates.find(block.text, skip=self._published)
-                if found:
-                    start, end = found
-                    break
-        for source in (meta, fallback):
-            if not start and source.get("date"):
-                found = self.dates.find(source["date"])
-                start, end = found if found else (None, None)
-        author = meta.get("author") or self._author(doc, head_blocks) or fallback.get("author")
+            start, end = self._event_dates(doc, meta, fallback)
+        author = meta.get("author") or meta.get("authors") or self._author(doc, head_blocks) \
+            or fallback.get("author")
         return Metadata(title=title, date_start=start, date_end=end, author=author)
+
+    def _event_dates(self, doc: Document, meta, fallback) -> tuple[str | None, str | None]:
+        """The event's dates: a date the text ties to the event (`held on`, `Date and Time:`),
+        else the first date not marked as publication, else a date without year read in the
+        year of the publication date, else the publication date itself."""
+        first = None
+        for block in doc.blocks:
+            for line in block.lines or [block.text]:
+                found = self.dates.find_at(line, skip=self._published)
+                if not found:
+                    continue
+                if self._about_event(line, found[0]):
+                    return found[1]
+                first = first or found[1]
+        if first:
+            return first
+        published = next((self.dates.find(s["date"]) for s in (meta, fallback) if s.get("date")), None)
+        if published:
+            year = int(published[0][:4])
+            for block in doc.blocks:
+                found = self.dates.find(block.text, skip=self._published, year=year)
+                if found and found[0] <= published[0]:
+                    return found
+            return published
+        return None, None
+
+    def _about_event(self, line: str, start: int) -> bool:
+        before = line[max(0, start - 80):start].lower()
+        before = re.split(r"[.;!?]\s", before)[-1]
+        return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", before) for w in self.event_words)
 
     def _published(self, text: str, start: int) -> bool:
         """A publication word in the same sentence, just before the date."""
@@ -139,23 +190,60 @@ class MetadataFinder:
                     return s[0], (e[1] if e else s[1])
         return None, None
 
-    @staticmethod
-    def _title(doc: Document) -> str | None:
-        for block in doc.blocks[:10]:
-            if block.kind == HEADING:
-                return block.text
-        first = doc.blocks[0].text if doc.blocks else ""
-        return first if 0 < len(first.split()) <= 25 else None
+    def _title(self, doc: Document, fallback: str | None) -> str | None:
+        """The report's own title among its first headings (and the first block, and the page's
+        `<title>`): not a table of contents, a question, a label ending in `:` or a masthead
+        when a heading that names a report follows."""
+        candidates = []
+        for i, block in enumerate(doc.blocks[:12]):
+            if block.kind == HEADING or i == 0:
+                candidates.append((i, block.text, block.kind == HEADING and block.level <= 1))
+        if fallback:
+            candidates.append((12, fallback, False))
+        best = None
+        for i, text, top in candidates:
+            words = text.split()
+            bare = text.strip(" *_#").lower()
+            if not words or len(words) > 25 or bare.rstrip(":?") in self.not_titles or bare.endswith((":", "?")) \
+                    or re.search(r"\.{4,}|…{2,}", text):
+                continue  # a table of contents entry (`ABOUT THIS REPORT ....... 3`)
+            score = -0.1 * i + (0.5 if top else 0.0) + (1.0 if any(w in bare for w in self.title_words) else 0.0)
+            score += 0.3 if len(words) >= 3 else 0.0
+            if best is None or score > best[0]:
+                best = (score, text)
+        return best[1] if best else None
 
     def _author(self, doc: Document, head_blocks: int) -> str | None:
-        for block in doc.blocks[:head_blocks]:
-            for line in block.lines:
-                m = self.author_line.match(line.strip())
-                if not m:
-                    continue
+        lines = [line.strip() for block in doc.blocks[:head_blocks] for line in (block.lines or [block.text])]
+        for n, line in enumerate(lines):
+            m = self.author_line.match(line)
+            if m:
                 name = self._name(m.group("rest"), colon=bool(m.group("colon")))
                 if name:
                     return name
+            if self.bare_label.match(line) and n + 1 < len(lines):  # `Authors` over a line of names
+                name = self._name(lines[n + 1], colon=True)
+                if name:
+                    return name
+        for line in lines[:40]:
+            name = self._byline(line)
+            if name:
+                return name
+        return None
+
+    def _byline(self, line: str) -> str | None:
+        """`7 September 2019 | Roger Luo, Jun Tian`: names beside a date; `Leonid Kostrykin 1,2 ,
+        Tatiana Woller 3`: names with affiliation marks; `L. Sexton-Kennedy, B. Hegner`."""
+        parts = [p.strip() for p in re.split(r"\s[|·•]\s", line)]
+        if len(parts) >= 2 and any(self.dates.find(p) for p in parts):
+            for p in parts:
+                if not self.dates.find(p):
+                    name = self._name(p, colon=False)
+                    if name:
+                        return name
+        m = _AFFILIATED.match(line) or _INITIALLED.match(line)
+        if m:
+            return self._name(m.group("name"), colon=False)
         return None
 
     def _name(self, rest: str, colon: bool) -> str | None:

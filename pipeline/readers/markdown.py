@@ -222,6 +222,11 @@ def _front_matter(content: str) -> dict[str, str]:
         if value is None or isinstance(value, (dict, list)):
             if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
                 meta[str(key).lower()] = ", ".join(value)
+            elif isinstance(value, list) and any(isinstance(v, dict) and isinstance(v.get("name"), str)
+                                                 for v in value):
+                # `authors: [{name: Rutger Vos (RAV), affiliation: 1}, ...]` (JOSS, BioHackrXiv)
+                meta[str(key).lower()] = ", ".join(re.sub(r"\s*\([^()]*\)$", "", v["name"]) for v in value
+                                                   if isinstance(v, dict) and isinstance(v.get("name"), str))
             continue
         meta[str(key).lower()] = T.clean_line(str(value))
     return meta
