@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 import yaml
 from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .. import text as T
@@ -23,7 +24,8 @@ _TAG = re.compile(r"^<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+    # footnotes: their text (often a URL) is part of the report, read as paragraphs at the end
+    return MarkdownIt("commonmark").enable("table").use(front_matter_plugin).use(footnote_plugin)
 
 
 class _TextOfHtml(HTMLParser):
