@@ -169,6 +169,12 @@ class _HtmlReader:
             add_paragraph_lines(self.builder, lines, links=links, section_level=self.section_level)
 
 
+def read_html_fragment(fragment: str, builder: DocumentBuilder) -> None:
+    """Blocks of an HTML fragment (HTML inside a Markdown file), headings and lists kept."""
+    soup = BeautifulSoup(fragment, "lxml")
+    _HtmlReader(builder).walk(soup.body or soup)
+
+
 def read_html(text: str, builder: DocumentBuilder) -> dict[str, str]:
     """Fill `builder` from HTML; returns metadata fallbacks (title, author, date)."""
     soup = BeautifulSoup(text, "lxml")
