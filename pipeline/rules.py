@@ -184,7 +184,7 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
         "generic_words": _STR_LIST, "not_name_heads": _STR_LIST, "website_labels": _STR_LIST,
         "max_name_words": _INT, "table_columns": _LIST_MAP, "sentence_words": _STR_LIST,
         "name_connectors": _STR_LIST, "code_hosts": _STR_LIST, "software_suffixes": _STR_LIST,
-        "common_acronyms": _STR_LIST,
+        "common_acronyms": _STR_LIST, "people_columns": _STR_LIST, "speech_verbs": _STR_LIST,
     },
     "tokenizer": {"range_dashes": _STR_LIST, "elisions": _STR_LIST},
     "sections": {"reference_headings": _STR_LIST},

@@ -95,6 +95,9 @@ class ProjectFinder:
         self.code_hosts = {h.lower() for h in rules.words("projects.code_hosts")}
         self.software_suffixes = tuple(rules.words("projects.software_suffixes"))
         self.common_acronyms = {a.upper() for a in rules.words("projects.common_acronyms")}
+        self.people_columns = {w.lower() for w in rules.words("projects.people_columns")}
+        self.speech_verbs = {w.lower() for w in rules.words("projects.speech_verbs")}
+        self.action_words = {w.lower() for w in rules.words("recommendations.imperative_verbs")}
         self.connectors = {w.lower() for w in rules.words("projects.name_connectors")}
 
     # -- name checks ---------------------------------------------------------------
@@ -110,6 +113,8 @@ class ProjectFinder:
             return None
         if project_key(name) in self.not_projects or not project_key(name):
             return None
+        if name.isupper() and name in self.common_acronyms:
+            return None  # `CI`, `API`: words of the trade
         return name
 
     def _name_like(self, head: str, strong: bool) -> bool:
@@ -204,9 +209,14 @@ class ProjectFinder:
             for link in block.links:
                 text = ctx.doc.text[link.char_start:link.char_end].strip(" `*_")
                 m = re.match(r"^(?:https?://)?([^/]+)/(.+?)/?$", link.url.split("#")[0].split("?")[0])
-                if not m or m.group(1).lower() not in self.code_hosts or not text or " " in text:
+                if not m or m.group(1).lower() not in self.code_hosts or not text or " " in text \
+                        or _URLISH.match(text) or not any(c.isalpha() for c in text):
                     continue
-                repo = m.group(2).rstrip("/").rsplit("/", 1)[-1].lower()
+                # the repository itself (`owner/repo`, `project/name`), not an issue or a pull request
+                parts = m.group(2).split("/")
+                if len(parts) != 2:
+                    continue
+                repo = parts[1].lower()
                 if project_key(text.rsplit("/", 1)[-1]) != project_key(repo) or not project_key(repo):
                     continue
                 cands.append(Candidate(text, i, [], None, link.url, evidence=["link:code-repository"]))
@@ -217,10 +227,14 @@ class ProjectFinder:
         the common abbreviations of the trade (`API`, `PDF`, `FAIR`)."""
         known = {project_key(f) for c in found for f in [c.name] + c.aliases}
         seen: dict[str, list[int]] = {}
+        people: set[str] = set()
         for i, block in enumerate(ctx.doc.blocks):
             if block.kind == HEADING or ctx.in_references(i) or _mostly_capitals(block.text):
                 continue
             for m in _ACRONYM.finditer(block.text):
+                rest = block.text[m.end():m.end() + 20].lstrip()
+                if rest.startswith(":") and m.start() == 0 or (rest.split()[:1] and rest.split()[0].lower() in self.speech_verbs):
+                    people.add(m.group(1))  # `BVN proposed ...`, `SVH: ...`: a person's initials
                 before, after = block.text[:m.start()].split()[-1:], block.text[m.end():].split()[:1]
                 if any(w.isupper() and sum(c.isalpha() for c in w) >= 2 for w in before + after):
                     continue  # a word of a name in capitals (`TALENT JOURNEY`), not an acronym
@@ -229,7 +243,7 @@ class ProjectFinder:
         for word, blocks in seen.items():
             key = project_key(word)
             if len(set(blocks)) < 2 or len(word) < 3 or key in known or word.upper() in self.common_acronyms \
-                    or key in self.not_projects or _ROMAN.match(word):
+                    or key in self.not_projects or _ROMAN.match(word) or word in people:
                 continue
             cands.append(Candidate(word, blocks[0], [], None, None, evidence=["shape:acronym-repeated"]))
         return cands
@@ -271,8 +285,9 @@ class ProjectFinder:
                 continue
             m = _OPENING_NAME.match(block.text)
             first_line = block.lines[0] if block.lines else block.text
-            if not m or not is_distinctive(m.group(1)) or m.group(1).lower() in self.generic:
-                continue
+            if not m or not is_distinctive(m.group(1)) or m.group(1).lower() in self.generic \
+                    or m.group(1).lower() in self.not_heads or m.group(1).lower() in self.action_words:
+                continue  # `ACTION: ...`, `IMPLEMENT ...`: a label or an order, not a name
             if not m.group(2) and len(first_line.split()) > 10:
                 continue  # a sentence that starts with an acronym, not an entry
             name = self.clean_name(m.group(1))
@@ -330,6 +345,9 @@ class ProjectFinder:
             cols = _table_columns(header, self.table_columns)
             if cols.get("name") is None and cols.get("acronym") is None:
                 continue
+            if any(cell.rstrip().endswith(":") for cell in header) or \
+                    any(w in self.people_columns for cell in header for w in re.findall(r"[\w-]+", cell)):
+                continue  # `Project: | X | Date:` is a form, `Name | Organisation` a list of people
             cells = block.cells + [""] * (len(header) - len(block.cells))
             acronym = cells[cols["acronym"]] if cols.get("acronym") is not None else ""
             full = cells[cols["name"]] if cols.get("name") is not None else ""
