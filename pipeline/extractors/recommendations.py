@@ -55,7 +55,9 @@ class RecommendationFinder:
             if words_in(sentence, self.blockers):
                 return None
         headings = ctx.seg.headings_above(ctx.seg.block_section[run[0]])
-        return "list:heading" if any(words_in(h, self.triggers) for h in headings[:2]) else None
+        # only the heading of its own section: a trigger word in a parent heading or in the title
+        # (`Minutes and action items`) does not make every list below it a list of recommendations
+        return "list:heading" if any(words_in(h, self.triggers) for h in headings[:1]) else None
 
     def is_recommendation_list(self, ctx: BlockContext, run: list[int]) -> bool:
         return self.list_evidence(ctx, run) is not None
