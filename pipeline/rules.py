@@ -165,7 +165,7 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
         "percent_words": _STR_LIST, "percent_unit": _STR, "rates": _STR_MAP, "rate_prefixes": _STR_LIST,
         "unit_skip": _STR_LIST, "adjective_suffixes": _STR_LIST, "of_determiners": _STR_LIST,
         "not_units": _STR_LIST, "label_words": _STR_LIST, "years": _YEARS, "compound_units": _COMPOUND,
-        "word_multiplier_units": _STR_LIST, "plural_endings": _STR_LIST,
+        "word_multiplier_units": _STR_LIST, "plural_endings": _STR_LIST, "upper_units": _STR_LIST,
     },
     "metadata": {
         "months": _INT_MAP, "weekdays": _STR_LIST, "ordinal_suffixes": _STR_LIST, "range_words": _STR_LIST,

@@ -22,6 +22,7 @@ from .confidence import ConfidenceModel, evidence_text
 from .projects import is_distinctive
 
 
+_LEADERS = re.compile(r"(?:[.…·�_]\s?){5,}")
 _GROUPED_THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 
 
@@ -58,6 +59,7 @@ class FigureFinder:
         self.approx_articles = set(rules.words("numbers.approximate_articles"))
         self.word_multipliers = set(rules.words("figures.word_multiplier_units"))
         self.plural = tuple(rules.words("figures.plural_endings"))
+        self.upper_units = {w.upper() for w in rules.words("figures.upper_units")}
 
     def find(self, doc: Doc) -> list[FigureHit]:
         nums = numbers_in(doc)
@@ -242,7 +244,7 @@ class FigureFinder:
             if skippable and nxt_word and nxt_word not in self.not_units and end not in numbers_in(doc):
                 k = end
                 continue
-            if _starts_a_name(doc, k, end, self.plural):
+            if _starts_a_name(doc, k, end, self.plural) or self._upper_name_after_mark(doc, k, end):
                 return None, i  # `1 Institut Pasteur`, `4 Government Open Source`: a name, not a noun counted
             return self._compound(doc, word, end)
         return None, i
@@ -260,6 +262,17 @@ class FigureFinder:
         if self.compound == "after" and word.endswith(plural) and nxt.endswith(plural):
             return f"{word} {nxt}", nxt_end
         return word, end
+
+    def _upper_name_after_mark(self, doc: Doc, k: int, end: int) -> bool:
+        """`1 WESO Research Group`, `2 CERN, Geneva`: an affiliation mark or a contents number
+        opening a line, before a name in capitals (not `10 FTE`, nor `27 EU` inside a sentence)."""
+        tok, num = doc[k], k - 1
+        if not (tok.is_upper and len(tok) >= 2 and end == k + 1 and tok.text.upper() not in self.upper_units):
+            return False
+        if num < 0 or num not in numbers_in(doc):
+            return False
+        opens = num == 0 or doc[num].is_sent_start or "\n" in doc[num - 1].text_with_ws
+        return opens and not _mostly_capitals(_sentence_text(doc, k))
 
     @staticmethod
     def _word(doc: Doc, k: int) -> tuple[str | None, int]:
@@ -281,6 +294,8 @@ def figure_rows(ctx, confidence: ConfidenceModel, min_confidence: float | None =
         if not analysis.figures or ctx.in_references(i):
             continue  # pages, volumes and years of a list of sources
         block = ctx.doc.blocks[i]
+        if _LEADERS.search(block.text):
+            continue  # a table of contents entry (`Security ........ 8`): page numbers
         for hit in analysis.figures:
             evidence = hit.evidence + [f"block:{block.kind}"]
             if hit.unit is None and block.kind == TABLE_ROW:
