@@ -389,6 +389,9 @@ def _tune_tokenizer(nlp: Language, rules: Rules) -> None:
     symbols = [s for s in rules.words("currencies.symbols") if not s.isalpha()]  # `CHF 5` is two words anyway
     if symbols:
         prefixes.append(alternatives(symbols))
+    joined = rules.get("tokenizer.joined_names")
+    if joined:  # `DCAT-AP`, `TES-K`: one word, so a name pattern sees it whole
+        nlp.tokenizer.token_match = re.compile(joined).match
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search

@@ -186,7 +186,7 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
         "name_connectors": _STR_LIST, "code_hosts": _STR_LIST, "software_suffixes": _STR_LIST,
         "common_acronyms": _STR_LIST, "people_columns": _STR_LIST, "speech_verbs": _STR_LIST,
     },
-    "tokenizer": {"range_dashes": _STR_LIST, "elisions": _STR_LIST},
+    "tokenizer": {"range_dashes": _STR_LIST, "elisions": _STR_LIST, "joined_names": _STR},
     "sections": {"reference_headings": _STR_LIST},
     "confidence": {"projects": _NUMBER_MAP, "urls": _NUMBER_MAP, "figures": _NUMBER_MAP,
                    "recommendations": _NUMBER_MAP, "min_confidence": _NUMBER_MAP},
@@ -197,7 +197,7 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
     },
 }
 # checked when present: day_fillers is read by no code; without the signs no number is negative
-OPTIONAL = {("metadata", "day_fillers"), ("numbers", "minus_signs"), ("numbers", "minus_signs_inside"),
+OPTIONAL = {("tokenizer", "joined_names"), ("metadata", "day_fillers"), ("numbers", "minus_signs"), ("numbers", "minus_signs_inside"),
             ("numbers", "sign_openers")}
 COMMON_STEMS = ("currencies", "pdf", "urls", "tokenizer", "confidence")  # files that live in models/common/
 
