@@ -133,7 +133,7 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
             raise ReportError("unreadable_file", f"{source}: cannot read the file ({exc.strerror or exc})")
         text = T.drop_controls(decode_text(data, source))
         if fmt == "html":
-            fallback = read_html(text, builder)
+            meta, fallback = read_html(text, builder)
         elif fmt == "markdown":
             meta = read_markdown(text, builder)
         else:

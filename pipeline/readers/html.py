@@ -7,6 +7,7 @@ footnote markers (`<sup>2</sup>`) are dropped so they never glue onto numbers.
 """
 from __future__ import annotations
 
+import json
 import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -175,12 +176,33 @@ def read_html_fragment(fragment: str, builder: DocumentBuilder) -> None:
     _HtmlReader(builder).walk(soup.body or soup)
 
 
-def read_html(text: str, builder: DocumentBuilder) -> dict[str, str]:
-    """Fill `builder` from HTML; returns metadata fallbacks (title, author, date)."""
+def read_html(text: str, builder: DocumentBuilder) -> tuple[dict[str, str], dict[str, str]]:
+    """Fill `builder` from HTML; returns (stated, fallback) metadata. Stated: an `Event` in
+    JSON-LD (its name, start and end dates). Fallbacks, used when the text says nothing better:
+    `<title>`, an article's JSON-LD headline, author and publication date, `<meta>` tags and the
+    first `<time datetime>`."""
     soup = BeautifulSoup(text, "lxml")
+    stated: dict[str, str] = {}
     meta: dict[str, str] = {}
+    for item in _json_ld(soup):
+        kind = item.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(str(k).endswith("Event") for k in kinds) and "date_start" not in stated:
+            for key, field in (("date_start", "startDate"), ("date_end", "endDate"), ("title", "name")):
+                if isinstance(item.get(field), str) and item[field].strip():
+                    stated[key] = item[field][:10] if key != "title" else T.clean_line(item[field])
+        elif any(str(k) in ("Article", "BlogPosting", "NewsArticle", "Report", "WebPage") for k in kinds):
+            if isinstance(item.get("headline"), str):
+                meta.setdefault("title", T.clean_line(item["headline"]))
+            author = item.get("author")
+            author = author[0] if isinstance(author, list) and author else author
+            name = author.get("name") if isinstance(author, dict) else author
+            if isinstance(name, str) and name.strip():
+                meta.setdefault("author", T.clean_line(name))
+            if isinstance(item.get("datePublished"), str):
+                meta.setdefault("date", item["datePublished"][:10])
     if soup.title and soup.title.get_text(strip=True):
-        meta["title"] = T.clean_line(soup.title.get_text())
+        meta.setdefault("title", T.clean_line(soup.title.get_text()))
     for tag in soup.find_all("meta"):
         key = (tag.get("name") or tag.get("property") or "").lower()
         value = T.clean_line(tag.get("content") or "")
@@ -190,6 +212,27 @@ def read_html(text: str, builder: DocumentBuilder) -> dict[str, str]:
             meta["author"] = value
         elif key in ("date", "dc.date", "event:start_date", "article:published_time") and "date" not in meta:
             meta["date"] = value[:10]
+    time = soup.find("time", attrs={"datetime": True})
+    if time is not None and "date" not in meta and re.match(r"\d{4}-\d{2}-\d{2}", time["datetime"]):
+        meta["date"] = time["datetime"][:10]
     root = soup.find("main") or soup.find("article") or soup.body or soup
     _HtmlReader(builder).walk(root)
-    return meta
+    return stated, meta
+
+
+def _json_ld(soup) -> list[dict]:
+    """The objects of the page's JSON-LD scripts (a `@graph` flattened); bad JSON is skipped."""
+    items: list[dict] = []
+    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        try:
+            data = json.loads(script.string or "")
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        for item in stack:
+            if isinstance(item, dict):
+                items.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    items.extend(g for g in graph if isinstance(g, dict))
+    return items

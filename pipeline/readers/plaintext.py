@@ -21,13 +21,27 @@ def read_plaintext(source_text: str, builder: DocumentBuilder) -> dict[str, str]
     paragraph: list[tuple[str, int]] = []
     section_level = 0
 
+    pending: list[str] = []  # a lone short line: a heading if prose follows it
+
+    def emit(lines, indents):
+        add_paragraph_lines(builder, lines, indents=indents, section_level=section_level, title_case=True)
+
     def flush():
         nonlocal paragraph
-        if paragraph:
-            add_paragraph_lines(builder, [line for line, _ in paragraph],
-                                indents=[indent for _, indent in paragraph],
-                                section_level=section_level, title_case=True)
-            paragraph = []
+        if not paragraph:
+            return
+        lines, indents = [line for line, _ in paragraph], [indent for _, indent in paragraph]
+        paragraph = []
+        if pending:
+            if _is_prose(lines):
+                builder.add(HEADING, pending[:], level=section_level + 1 if section_level else 1)
+            else:
+                emit(pending[:], [0])
+            pending.clear()
+        if _may_head(lines):
+            pending.append(lines[0])
+        else:
+            emit(lines, indents)
 
     for raw in raw_lines:
         underline = _UNDERLINE.match(raw)
@@ -49,4 +63,26 @@ def read_plaintext(source_text: str, builder: DocumentBuilder) -> dict[str, str]
         indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
         paragraph.append((line, indent))
     flush()
+    if pending:
+        emit(pending, [0])
     return {}
+
+
+def _may_head(lines: list[str]) -> bool:
+    """A short standalone line, capitalised, without final punctuation (`Main outcomes`)."""
+    if len(lines) != 1:
+        return False
+    line = lines[0]
+    words = line.split()
+    return (1 <= len(words) <= 8 and line[:1].isupper() and line[-1:] not in ".,;:!?…" and ":" not in line
+            and not T.is_bullet_line(line)
+            and not T.numbered_heading(line) and not T.is_caps_heading(line) and not T.is_title_case_line(line))
+
+
+def _is_prose(lines: list[str]) -> bool:
+    """A paragraph of sentences: many words, or a line ending as a sentence ends."""
+    text = " ".join(lines)
+    first = lines[0]
+    if T.is_bullet_line(first) or T.numbered_heading(first) or T.is_caps_heading(first):
+        return False
+    return len(text.split()) >= 12 or text.rstrip()[-1:] in ".!?"

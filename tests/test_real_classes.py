@@ -1,0 +1,235 @@
+"""The classes of cases real reports showed (issue 11), each pinned by a small text.
+
+Each test names the class; the real documents behind them are in tests/real/ (see
+SOURCES.md). The texts here are written to isolate one class, not to score well.
+"""
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.api import extract_file
+from pipeline.extractors.projects import ProjectFinder
+from pipeline.nlp import build_pipeline
+
+
+def run(tmp_path: Path, text: str, name: str = "report.md"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract_file(path)
+
+
+def names(report) -> set[str]:
+    return {p.name for p in report.projects}
+
+
+def values(report) -> list[tuple[Decimal, str | None]]:
+    return [(Decimal(str(f.value)), f.unit) for f in report.figures]
+
+
+# -- names --------------------------------------------------------------------------------
+
+def test_an_acronym_met_first_and_its_long_form_later_are_one_project(tmp_path):
+    report = run(tmp_path, "# Workshop report\n\nGSL opened the day with a demo.\n\n"
+                           "The Green Skills Lab (GSL) project then presented its pilots in three regions.\n")
+    rows = [p for p in report.projects if "GSL" in [p.name] + p.aliases]
+    assert len(rows) == 1
+    assert rows[0].name == "GSL" and "Green Skills Lab" in rows[0].aliases
+
+
+def test_the_alias_merge_is_what_joins_the_two_forms(tmp_path, monkeypatch):
+    def no_merge(self, cands):
+        from pipeline.extractors.projects import ProjectGroup
+        return [ProjectGroup(forms=[c.name] + c.aliases[:0], first_block=c.block_index) for c in cands]
+    monkeypatch.setattr(ProjectFinder, "merge", no_merge)
+    report = run(tmp_path, "# Workshop report\n\nGSL opened the day with a demo.\n\n"
+                           "The Green Skills Lab (GSL) project then presented its pilots in three regions.\n")
+    assert not any("Green Skills Lab" in p.aliases for p in report.projects)
+
+
+def test_hyphenated_acronyms_are_one_word_and_one_name(tmp_path):
+    tokens = [t.text for t in build_pipeline("en")("The DCAT-AP profile, TES-K, Abc-Lab and 10-15 non-EU people.")]
+    assert {"DCAT-AP", "TES-K", "Abc-Lab"} <= set(tokens)
+    assert "10-15" not in tokens and "non-EU" not in tokens  # ranges and lower-case prefixes still split
+    report = run(tmp_path, "# Minutes\n\nThe group reviewed DCAT-AP issues.\n\nDCAT-AP 3.0 will follow in spring.\n")
+    assert "DCAT-AP" in names(report)
+
+
+def test_lower_case_software_names(tmp_path):
+    report = run(tmp_path, "# Sprint report\n\nWe extended the pytest-regex plugin during the sprint.\n\n"
+                           "We also released [laminas-mime](https://github.com/laminas/laminas-mime) 2.12.\n")
+    assert {"pytest-regex", "laminas-mime"} <= names(report)
+    mime = next(p for p in report.projects if p.name == "laminas-mime")
+    assert mime.url == "https://github.com/laminas/laminas-mime" and "link:code-repository" in mime.evidence
+
+
+def test_a_link_to_an_issue_or_a_url_as_text_is_no_project(tmp_path):
+    report = run(tmp_path, "# Minutes\n\nSee [https://github.com/a/b/pull/71](https://github.com/a/b/pull/71) "
+                           "and [issue 12](https://github.com/a/b/issues/12).\n")
+    assert not report.projects
+
+
+def test_common_words_heading_a_paragraph_or_item_are_not_projects(tmp_path):
+    report = run(tmp_path, "# Project updates\n\nACTION: project leads review their entries.\n\n"
+                           "IMPLEMENT the plan before June.\n\nAPI documentation was improved.\n")
+    assert not names(report) & {"ACTION", "IMPLEMENT", "API"}
+
+
+def test_speakers_initials_are_not_acronyms_of_projects(tmp_path):
+    report = run(tmp_path, "# Minutes\n\nBVN proposed to close the issue.\n\nBVN asked for examples.\n\n"
+                           "The ENA archive was shown.\n\nThe ENA browser was shown too.\n")
+    assert "BVN" not in names(report) and "ENA" in names(report)
+
+
+# -- numbers ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [
+    ("The portal lists 4.000 datasets.", 4000),  # an English text from a European author
+    ("The portal lists 4,000 datasets.", 4000),
+    ("The portal lists 4 000 datasets.", 4000),
+    ("The portal lists 4\u202f000 datasets.", 4000),  # narrow no-break space
+    ("The fund is 2.5 million euros.", 2500000),
+])
+def test_thousands_are_grouped_by_any_mark_before_a_counted_noun(tmp_path, text, value):
+    assert Decimal(value) in [v for v, _ in values(run(tmp_path, f"# Report\n\n{text}\n"))]
+
+
+def test_a_decimal_stays_a_decimal_when_the_unit_is_not_counted(tmp_path):
+    assert values(run(tmp_path, "# Report\n\nGrowth was 1.250%.\n")) == [(Decimal("1.25"), "percent")]
+    assert Decimal("1.25") in [v for v, _ in values(run(tmp_path, "# Report\n\nGrowth was 1.25%.\n"))]
+
+
+def test_written_numbers(tmp_path):
+    en = run(tmp_path, "# Report\n\nA dozen speakers and twelve workshops.\n")
+    assert (Decimal(12), "speakers") in values(en) and (Decimal(12), "workshops") in values(en)
+    assert next(f for f in en.figures if f.unit == "speakers").qualifier == "approx"
+    fr = run(tmp_path, "# Compte rendu\n\nUne vingtaine de participants et trois ateliers ont eu lieu.\n",
+             name="compte-rendu.md")
+    assert (Decimal(20), "participants") in values(fr)
+
+
+@pytest.mark.parametrize("text", [
+    "ORCID 0000-0002-1825-0097 identifies the author.",
+    "ISBN 978-3-16-148410-0 is the book.",
+    "The DOI is 10.1234/abcd.5678 for the dataset.",
+    "Call +33 1 23 45 67 89 for details.",
+    "Grant agreement No 101017536 funds the work.",
+    "The venue is at 75015 Paris.",
+    "The session ran from 14:00 to 15:30.",
+    "Meeting Date/Time: 2019-10-10 / 09.30 – 17.00",
+    "1300 Guided tour of the lab",
+    "Results are promising[12].",
+])
+def test_identifiers_times_and_references_are_not_figures(tmp_path, text):
+    assert not run(tmp_path, f"# Report\n\n{text}\n").figures
+
+
+def test_table_of_contents_and_affiliations_are_not_figures(tmp_path):
+    report = run(tmp_path, "# Report\n\nIntroduction ........................ 3\n\nResults ........................ 8\n\n"
+                           "1 CERN, Geneva, Switzerland\n\nWe met 45 developers.\n", name="report.txt")
+    assert values(report) == [(Decimal(45), "developers")]
+
+
+def test_a_number_in_a_table_counts_what_its_row_label_names(tmp_path):
+    report = run(tmp_path, "# Dev days\n\n| | May | September |\n|---|---|---|\n| Registrants | 90 | 118 |\n")
+    assert (Decimal(90), "registrants") in values(report) and (Decimal(118), "registrants") in values(report)
+
+
+def test_no_figures_in_a_list_of_sources(tmp_path):
+    report = run(tmp_path, "# Report\n\nWe trained 30 curators.\n\n## References\n\n"
+                           "1. Smith J. (2020) Data. Nature 12:223–251.\n")
+    assert values(report) == [(Decimal(30), "curators")]
+
+
+# -- metadata -----------------------------------------------------------------------------
+
+def test_the_event_date_not_the_publication_date(tmp_path):
+    report = run(tmp_path, "# Julia workshop in Beijing\n\n7 September 2019 | Roger Luo, Jun Tian\n\n"
+                           "The workshop was hosted in Beijing on Aug 24, 2019.\n")
+    assert (report.document.date_start, report.document.date_end) == ("2019-08-24", "2019-08-24")
+    assert report.document.author == "Roger Luo"
+
+
+def test_a_date_without_year_takes_the_year_of_publication(tmp_path):
+    report = run(tmp_path, "---\ntitle: Retour sur les rencontres\ndate: 2021-11-04\n---\n\n"
+                           "Les rencontres se sont tenues les 14 et 15 octobre à Aix.\n", name="retour.md")
+    assert (report.document.date_start, report.document.date_end) == ("2021-10-14", "2021-10-15")
+
+
+def test_day_first_numeric_dates(tmp_path):
+    report = run(tmp_path, "# Meeting Minutes – Webinar 15/09/2021\n\nThe webinar discussed issues.\n")
+    assert report.document.date_start == "2021-09-15"
+
+
+def test_the_title_is_not_a_masthead_a_label_or_the_contents(tmp_path):
+    report = run(tmp_path, "# BioHackathon series:\n\n# Enhancing the image analysis community\n\n"
+                           "## Contents\n\nText.\n")
+    assert report.document.title == "Enhancing the image analysis community"
+
+
+def test_html_title_time_meta_and_json_ld(tmp_path):
+    html = """<html><head><title>Hack days 2024 | Example site</title>
+    <meta name="author" content="Site Team">
+    <script type="application/ld+json">{"@context": "https://schema.org", "@type": "Event",
+      "name": "Hack days 2024", "startDate": "2024-05-14", "endDate": "2024-05-16"}</script>
+    </head><body><main><p>Posted <time datetime="2024-06-01">June 1</time></p>
+    <p>We hacked for three days with 40 people.</p></main></body></html>"""
+    report = run(tmp_path, html, name="hack.html")
+    d = report.document
+    assert (d.date_start, d.date_end) == ("2024-05-14", "2024-05-16")
+    assert d.title.startswith("Hack days 2024")
+
+
+def test_html_time_element_dates_the_post_and_gives_its_year(tmp_path):
+    html = """<html><head><title>Meetup recap</title></head><body><article>
+    <p>Posted <time datetime="2024-06-01T10:00">June 1</time></p><p>We met on May 28 and talked.</p>
+    </article></body></html>"""
+    assert run(tmp_path, html, name="recap.html").document.date_start == "2024-05-28"
+
+
+def test_authors_from_bylines_and_front_matter(tmp_path):
+    pdf_like = run(tmp_path, "# Secure processing\n\nLeonid Kostrykin 1,2 , Tatiana Woller 3 , and Anne Fouilloux 9\n\n"
+                             "Text.\n", name="a.txt")
+    assert pdf_like.document.author == "Leonid Kostrykin"
+    front = run(tmp_path, "---\ntitle: Report\nauthors:\n  - name: Rutger Vos (RAV)\n    affiliation: 1\n"
+                          "  - name: Kessy Abarenkov (KA)\n---\n\nText.\n", name="b.md")
+    assert front.document.author.startswith("Rutger Vos")
+
+
+# -- structure ----------------------------------------------------------------------------
+
+def test_headings_in_plain_text_without_marks(tmp_path):
+    report = run(tmp_path, "Workshop on open data\n\nThe workshop gathered users of the portal.\n\n"
+                           "Main outcomes\n\nParticipants agreed on a roadmap.\n", name="notes.txt")
+    assert "Main outcomes" in [s.heading for s in report.sections]
+
+
+def test_html_headings_inside_markdown(tmp_path):
+    report = run(tmp_path, "# Retour\n\n<h2>Les perspectives</h2>\n\n<p>Le comité sera chargé de la suite.</p>\n",
+                 name="retour.md")
+    assert "Les perspectives" in [s.heading for s in report.sections]
+
+
+def test_a_lead_in_governs_its_own_list_only(tmp_path):
+    report = run(tmp_path, "# Action items and agenda\n\n## Agenda\n\n- Welcome of the participants\n"
+                           "- Updates on the tools\n\n## Recommendations\n\nWe recommend the following:\n\n"
+                           "- Publish the data as open data\n- Fund the maintenance of the tools\n\n"
+                           "## Participants\n\n- Alice Martin from the data team\n- Bob Stone from the city\n")
+    texts = [r.text for r in report.recommendations]
+    assert "Publish the data as open data" in texts and "Fund the maintenance of the tools" in texts
+    assert not any("Welcome" in t or "Alice" in t for t in texts)
+
+
+def test_imperative_lists_and_action_items_are_recommendations(tmp_path):
+    report = run(tmp_path, "# Meeting notes\n\n## Outcomes\n\n- Create a community page for the tools\n"
+                           "- Establish regular calls between the teams\n\nHugh will put the meetings in the calendar.\n\n"
+                           "ACTION: project leads review their entries.\n\nHow might we grow the community?\n")
+    texts = " | ".join(r.text for r in report.recommendations)
+    assert "Create a community page" in texts and "Establish regular calls" in texts
+    assert "Hugh will put the meetings" in texts and "project leads review" in texts
+    assert "How might we" not in texts
+
+
+def test_markdown_footnotes_are_read(tmp_path):
+    report = run(tmp_path, "# Report\n\nThe pipeline is on GitHub[^1].\n\n[^1]: https://github.com/o/skim2mt\n")
+    assert "https://github.com/o/skim2mt" in [u.url for u in report.urls]
