@@ -86,7 +86,8 @@ def extract_document(doc: Document, models_dir: str | None = None, min_confidenc
     ctx = _analyse(doc, segment(doc), build_pipeline(lang, models_dir or ""), finders)
     ctx.reference_headings = frozenset(h.casefold() for h in rules.words("sections.reference_headings"))
     projects, url_owner = finders.projects.rows(ctx, finders.confidence, min_confidence)
-    urls = finders.urls.rows(ctx, url_owner, finders.confidence, min_confidence)
+    urls = finders.urls.rows(ctx, url_owner, finders.confidence, min_confidence,
+                             projects={p.project_id for p in projects})
     figures = figure_rows(ctx, finders.confidence, min_confidence)
     recommendations = finders.recommendations.rows(ctx, finders.confidence, min_confidence)
     return Report(document=_document_info(doc, lang, finders.metadata), sections=ctx.seg.sections,

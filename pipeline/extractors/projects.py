@@ -196,6 +196,7 @@ class ProjectFinder:
         cands.extend(self._tables(ctx))
         cands.extend(self._patterns(ctx))
         cands.extend(self._repository_links(ctx))
+        cands.extend(self._software_suffixes(ctx))
         cands.extend(self._distinctive(ctx, cands))
         cands.extend(self._acronyms(ctx, cands))
         self._website_lines(ctx, cands)
@@ -220,6 +221,21 @@ class ProjectFinder:
                 if project_key(text.rsplit("/", 1)[-1]) != project_key(repo) or not project_key(repo):
                     continue
                 cands.append(Candidate(text, i, [], None, link.url, evidence=["link:code-repository"]))
+        return cands
+
+    def _software_suffixes(self, ctx: BlockContext) -> list[Candidate]:
+        """`Yao.jl`, `Images.jl`, `d3.js`: a name with a software package's suffix."""
+        if not self.software_suffixes:
+            return []
+        suffixes = "|".join(re.escape(x.lstrip(".")) for x in self.software_suffixes)
+        pattern = re.compile(rf"(?<![\w./@-])([A-Za-z][\w-]*\.(?:{suffixes}))(?![\w/@-]|\.\w)")
+        cands = []
+        for i, block in enumerate(ctx.doc.blocks):
+            if ctx.in_references(i):
+                continue
+            for m in pattern.finditer(block.text):
+                if not any(u.char_start <= m.start() < u.char_end for u in ctx.urls[i]):
+                    cands.append(Candidate(m.group(1), i, [], None, None, evidence=["shape:software-suffix"]))
         return cands
 
     def _acronyms(self, ctx: BlockContext, found: list[Candidate]) -> list[Candidate]:
@@ -333,7 +349,8 @@ class ProjectFinder:
                 continue  # `SoilWitness` of `SoilWitness Europe` is the same project
             if word[:1].islower() and sum(c.isupper() for c in word) >= 2:
                 continue  # `citesAsAuthority`, `usesDataFrom`: an identifier of code, not a name
-            tag = "shape:in-heading" if word in in_heading else "shape:repeated" if len(blocks) >= 2 else "shape:camel-once"
+            tag = "shape:in-heading" if word in in_heading else "shape:repeated" if len(blocks) >= 2 \
+                else "shape:coined-once" if _coined(word) else "shape:camel-once"
             cands.append(Candidate(word, blocks[0], [], None, None, evidence=[tag]))
         return cands
 
@@ -436,7 +453,8 @@ class ProjectFinder:
     # -- rows --------------------------------------------------------------------------
     def rows(self, ctx: BlockContext, confidence: ConfidenceModel,
              min_confidence: float | None = None) -> tuple[list[Project], dict[str, str]]:
-        """The document's project rows, and the project each URL belongs to (URL -> project_id)."""
+        """The document's project rows above the threshold, and the project each URL belongs to
+        (URL -> project_id, including projects below the threshold)."""
         # a list of sources names works and publishers, not projects of the report
         candidates = [c for c in self.find(ctx) if not ctx.in_references(c.block_index)]
         projects: list[Project] = []
@@ -466,8 +484,8 @@ class ProjectFinder:
             p.evidence, p.confidence = evidence_text(evidence), confidence.score("projects", evidence)
             if p.confidence >= confidence.threshold("projects", min_confidence):
                 kept.append(p)
-        ids = {p.project_id for p in kept}
-        return kept, {u: pid for u, pid in url_owner.items() if pid in ids}
+        # every owner, kept or not: a URL's evidence must not depend on the threshold
+        return kept, url_owner
 
     @staticmethod
     def _domain_urls(ctx: BlockContext, projects: list[Project], url_owner: dict[str, str]) -> None:
@@ -504,6 +522,17 @@ class ProjectFinder:
             g.url = g.url or c.url
             g.evidence.extend(t for t in c.evidence if t not in g.evidence)
         return groups
+
+
+def _coined(word: str) -> bool:
+    """A coined name (`RDFShape`, `WESkit`, `BiBiGrid`, `DevStats`, `ZeroCostDL4Mic`) rather than
+    words run together as an identifier (`AnatomicalStructure`, `LoadBalancer`): a run of
+    capitals, a digit, or a part of three letters or fewer."""
+    first = word.split()[0]
+    if re.search(r"[A-Z]{2}|\d", first):
+        return True
+    parts = re.findall(r"[A-Z]?[a-z]+", first)
+    return len(parts) >= 2 and any(len(p) <= 3 for p in parts)
 
 
 def _signals(p: Project) -> list[str]:

@@ -53,8 +53,9 @@ class UrlHit:
 
 class UrlFinder:
     def rows(self, ctx, url_owner: dict[str, str], confidence: ConfidenceModel,
-             min_confidence: float | None = None) -> list[Url]:
-        """One row per distinct URL of the document, mentions counted per position."""
+             min_confidence: float | None = None, projects: set[str] | None = None) -> list[Url]:
+        """One row per distinct URL of the document, mentions counted per position. A URL of a
+        project (`url_owner`) is linked to it when the project is among `projects` (its rows)."""
         urls: list[Url] = []
         by_url: dict[str, Url] = {}
         positions: dict[str, set[int]] = {}
@@ -79,6 +80,8 @@ class UrlFinder:
             u.mentions = len(positions[key])
             evidence = forms[key] + (["project:owner"] if u.project_id else [])
             u.evidence, u.confidence = evidence_text(evidence), confidence.score("urls", evidence)
+            if projects is not None and u.project_id not in projects:
+                u.project_id = None
             if u.confidence >= confidence.threshold("urls", min_confidence):
                 u.url_id = f"u{len(kept) + 1}"
                 kept.append(u)
