@@ -233,3 +233,10 @@ def test_imperative_lists_and_action_items_are_recommendations(tmp_path):
 def test_markdown_footnotes_are_read(tmp_path):
     report = run(tmp_path, "# Report\n\nThe pipeline is on GitHub[^1].\n\n[^1]: https://github.com/o/skim2mt\n")
     assert "https://github.com/o/skim2mt" in [u.url for u in report.urls]
+
+
+def test_a_name_with_its_programme_in_front_is_the_same_project(tmp_path):
+    report = run(tmp_path, "# Report\n\nThe Horizon Europe AquaLoop project presented its pilots.\n\n"
+                           "AquaLoop will publish its data in May.\n")
+    rows = [p for p in report.projects if "AquaLoop" in [p.name] + p.aliases]
+    assert len(rows) == 1 and rows[0].name == "AquaLoop" and "Horizon Europe AquaLoop" in rows[0].aliases

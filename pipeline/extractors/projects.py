@@ -88,6 +88,9 @@ class ProjectFinder:
         self.not_heads = set(rules.words("projects.not_name_heads"))
         self.website_labels = sorted(rules.words("projects.website_labels"), key=len, reverse=True)
         self.not_projects = {project_key(x) for x in rules.words("projects.not_projects")}
+        # `Horizon Europe ABC`, `Erasmus+ XYZ`: a programme's name in front of the project's
+        self.programme_prefixes = sorted((x for x in rules.words("projects.not_projects") if x[:1].isupper()),
+                                         key=len, reverse=True)
         self.max_words = int(rules.get("projects.max_name_words", 6))
         self.not_distinctive = {w.lower() for w in rules.words("projects.not_distinctive")}
         self.table_columns = {k: [w.lower() for w in v] for k, v in rules.get("projects.table_columns", {}).items()}
@@ -503,10 +506,23 @@ class ProjectFinder:
                 url_owner.setdefault(hit.url, p.project_id)
 
     # -- merge -------------------------------------------------------------------------
+    def without_programme(self, name: str) -> str | None:
+        """`Horizon Europe ABC` -> `ABC`; None when no programme's name is in front."""
+        for prefix in self.programme_prefixes:
+            if name.startswith(prefix + " ") and len(name) > len(prefix) + 2:
+                rest = self.clean_name(name[len(prefix) + 1:])
+                if rest and rest != name:
+                    return rest
+        return None
+
     def merge(self, cands: list[Candidate]) -> list[ProjectGroup]:
         groups: list[ProjectGroup] = []
         index: dict[str, int] = {}
         for c in cands:
+            bare = [b for b in (self.without_programme(f) for f in [c.name] + c.aliases) if b]
+            if bare:  # the bare name and the name with its programme are one project
+                c.aliases = list(dict.fromkeys(c.aliases + [c.name]))
+                c.name = bare[0]
             keys = [project_key(f) for f in [c.name] + c.aliases]
             hit = next((index[k] for k in keys if k in index), None)
             if hit is None:
