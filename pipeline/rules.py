@@ -171,7 +171,7 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
         "months": _INT_MAP, "weekdays": _STR_LIST, "ordinal_suffixes": _STR_LIST, "range_words": _STR_LIST,
         "day_fillers": _STR_LIST, "publication_words": _STR_LIST, "author_labels": _STR_LIST,
         "author_stops": _STR_LIST, "name_particles": _STR_LIST, "event_words": _STR_LIST,
-        "title_words": _STR_LIST, "not_titles": _STR_LIST,
+        "title_words": _STR_LIST, "not_titles": _STR_LIST, "other_event_words": _STR_LIST,
     },
     "numbers": {
         "words": _NUMBER_MAP, "approximate": _NUMBER_MAP, "scales": _NUMBER_MAP, "money_scales": _NUMBER_MAP,

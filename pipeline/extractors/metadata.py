@@ -133,6 +133,7 @@ class MetadataFinder:
         self.event_words = [w.lower() for w in rules.words("metadata.event_words")]
         self.title_words = [w.lower() for w in rules.words("metadata.title_words")]
         self.not_titles = {w.lower() for w in rules.words("metadata.not_titles")}
+        self.other_events = [w.lower() for w in rules.words("metadata.other_event_words")]
         self.bare_label = re.compile(rf"^[*_]*(?:{labels})[*_]*\s*[:：]?$", re.I)
 
     def find(self, doc: Document, head_blocks: int = 25) -> Metadata:
@@ -151,11 +152,13 @@ class MetadataFinder:
         year of the publication date, else the publication date itself."""
         first = None
         for block in doc.blocks:
-            for line in block.lines or [block.text]:
-                found = self.dates.find_at(line, skip=self._published)
+            # each line (a form's `Date: ...`), and the block whole (a date a PDF wrapped)
+            texts = (block.lines if len(block.lines) > 1 else []) + [block.text]
+            for text in texts:
+                found = self.dates.find_at(text, skip=self._published)
                 if not found:
                     continue
-                if self._about_event(line, found[0]):
+                if self._about_event(text, found[0]):
                     return found[1]
                 first = first or found[1]
         if first:
@@ -173,13 +176,18 @@ class MetadataFinder:
     def _about_event(self, line: str, start: int) -> bool:
         before = line[max(0, start - 80):start].lower()
         before = re.split(r"[.;!?]\s", before)[-1]
-        return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", before) for w in self.event_words)
+
+        def has(words) -> bool:
+            return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", before) for w in words)
+        return has(self.event_words) and not has(self.other_events)
 
     def _published(self, text: str, start: int) -> bool:
-        """A publication word in the same sentence, just before the date."""
+        """A publication word, or a word of another event (`next meeting`), in the same
+        sentence just before the date."""
         before = text[max(0, start - 60):start].lower()
         before = re.split(r"[.;!?]\s", before)[-1]
-        return any(w in before for w in self.publication)
+        return any(w in before for w in self.publication) or \
+            any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", before) for w in self.other_events)
 
     def _front_matter_dates(self, meta: dict[str, str]) -> tuple[str | None, str | None]:
         for a, b in (("date_start", "date_end"), ("start_date", "end_date"), ("event_date", "event_date_end")):
@@ -207,7 +215,7 @@ class MetadataFinder:
             if not words or len(words) > 25 or bare.rstrip(":?") in self.not_titles or bare.endswith((":", "?")) \
                     or re.search(r"\.{4,}|…{2,}", text):
                 continue  # a table of contents entry (`ABOUT THIS REPORT ....... 3`)
-            score = -0.1 * i + (0.5 if top else 0.0) + (1.0 if any(w in bare for w in self.title_words) else 0.0)
+            score = -0.1 * i + (0.5 if top else 0.0) + (0.4 if any(w in bare for w in self.title_words) else 0.0)
             score += 0.3 if len(words) >= 3 else 0.0
             if best is None or score > best[0]:
                 best = (score, text)
