@@ -240,3 +240,8 @@ def test_a_name_with_its_programme_in_front_is_the_same_project(tmp_path):
                            "AquaLoop will publish its data in May.\n")
     rows = [p for p in report.projects if "AquaLoop" in [p.name] + p.aliases]
     assert len(rows) == 1 and rows[0].name == "AquaLoop" and "Horizon Europe AquaLoop" in rows[0].aliases
+
+
+def test_a_count_out_of_a_total_counts_the_noun_after_the_total(tmp_path):
+    report = run(tmp_path, "# Minutes\n\nThe proposal was approved by 9 out of 15 members.\n")
+    assert (Decimal(9), "members") in values(report) and (Decimal(15), "members") in values(report)

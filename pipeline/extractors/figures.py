@@ -154,6 +154,8 @@ class FigureFinder:
             unit = self.percent_unit
         else:
             unit, unit_end = self._unit(doc, nxt, allow_of=number.approx or scale is not None)
+            if unit is None:  # `9 out of 15 members`, `9 sur 15 membres`: the noun after the total
+                unit = self._unit_after_total(doc, nxt)
         if self._is_year(doc, tok, value, value_max, unit, unit_end, currency, percent):
             return None
         if unit and scale is None and not currency and percent is None and unit.endswith(self.plural) \
@@ -262,6 +264,14 @@ class FigureFinder:
         if self.compound == "after" and word.endswith(plural) and nxt.endswith(plural):
             return f"{word} {nxt}", nxt_end
         return word, end
+
+    def _unit_after_total(self, doc: Doc, i: int) -> str | None:
+        words = [t.lower_ for t in doc[i:i + 2]]
+        skip = 2 if words == ["out", "of"] else 1 if words[:1] in (["sur"], ["of"]) else 0
+        total = i + skip
+        if not skip or total >= len(doc) or total not in numbers_in(doc):
+            return None
+        return self._unit(doc, total + 1, allow_of=False)[0]
 
     def _upper_name_after_mark(self, doc: Doc, k: int, end: int) -> bool:
         """`1 WESO Research Group`, `2 CERN, Geneva`: an affiliation mark or a contents number
