@@ -19,8 +19,8 @@ from ..model import TABLE_ROW, Figure
 from ..nlp import doc_text, numbers_in, rule_value, sentence_of
 from ..rules import Rules
 from .confidence import ConfidenceModel, evidence_text
-from .projects import is_distinctive
-
+from .name_shapes import is_distinctive
+from .name_shapes import mostly_capitals as _mostly_capitals
 
 _LEADERS = re.compile(r"(?:[.…·�_]\s?){5,}")
 _GROUPED_THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
@@ -371,8 +371,3 @@ def table_label(ctx, i: int, offset: int) -> str | None:
 def _sentence_text(doc: Doc, i: int) -> str:
     sent = sentence_of(doc, i)
     return doc_text(doc)[sent.start_char:sent.end_char]
-
-
-def _mostly_capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.7 * len(letters)

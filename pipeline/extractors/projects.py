@@ -17,43 +17,14 @@ from ..nlp import doc_text, rule_of, sentence_of
 from ..rules import Rules
 from .confidence import ConfidenceModel, evidence_text
 from .context import BlockContext, words_in
+from .name_shapes import URLISH as _URLISH
+from .name_shapes import Candidate, NameShapes, is_distinctive
+from .name_shapes import mostly_capitals as _mostly_capitals
 
-_URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?", re.I)
-# `ENA`, `DCAT-AP`, `TES-K`, `CV32E40P`: two or more capitals, maybe digits and hyphens
-_ACRONYM = re.compile(r"(?<![\w./@-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)(?![\w@-]|\.\w)")
-_ROMAN = re.compile(r"^[IVXLCDM]+$")
 _PAREN = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
-# `VacancyLens`, `TalentMap360`, `Skills2Market`, `eTwinning`: a lower-case letter followed by a
-# capital or a digit inside one word
-_CAMEL = re.compile(r"(?<![\w@/.-])((?:[A-Z][a-z]+|[a-z]+)(?:[A-Z][a-z]*|\d+[A-Za-z]*)+)(?![\w@/-])"
-                    r"((?:\s[A-Z][a-z]+){0,2})")
 _NAMED_LINK = re.compile(r"(?P<name>(?:[A-Z][\w'’&+.-]*[ -]?){1,4}?)\s*\(\s*<?(?P<url>(?:https?://|www\.)[^)\s]+)>?\s*\)")
 _NAME_BEFORE_BRACKET = re.compile(r"(?P<name>(?:[A-Z][\w'’&+.-]*[ -]?){1,4}?)\s*\(\s*$")
 _OPENING_NAME = re.compile(r"^([A-Z0-9][A-Za-z0-9+&.-]*[A-Za-z0-9+])(?:(\s*(?:\(|:|–|—|-\s|,))|(?=\s|$))")
-
-
-def is_distinctive(word: str) -> bool:
-    """A word shaped like a name: two capitals (`DIHVB`, `PoVE`), a capital inside (`CoolStreets`)
-    or letters mixed with digits (`3LoE`, `EXAM4.0`)."""
-    word = word.strip("()[],.;:")
-    letters = [c for c in word if c.isalpha()]
-    if len(letters) < 2:
-        return False
-    capitals = sum(c.isupper() for c in letters)
-    inner_capital = any(c.isupper() for c in word[1:])
-    digits = any(c.isdigit() for c in word)
-    return capitals >= 2 or (inner_capital and any(c.islower() for c in word)) or (digits and len(letters) >= 2)
-
-
-@dataclass
-class Candidate:
-    name: str
-    block_index: int
-    aliases: list[str] = field(default_factory=list)
-    description: str | None = None
-    url: str | None = None
-    strong: bool = False  # from a list/table of projects: trusted without context
-    evidence: list[str] = field(default_factory=list)  # the rules that found it (confidence.json)
 
 
 @dataclass
@@ -92,15 +63,11 @@ class ProjectFinder:
         self.programme_prefixes = sorted((x for x in rules.words("projects.not_projects") if x[:1].isupper()),
                                          key=len, reverse=True)
         self.max_words = int(rules.get("projects.max_name_words", 6))
-        self.not_distinctive = {w.lower() for w in rules.words("projects.not_distinctive")}
         self.table_columns = {k: [w.lower() for w in v] for k, v in rules.get("projects.table_columns", {}).items()}
-        self.sentence_words = set(rules.words("projects.sentence_words"))
-        self.code_hosts = {h.lower() for h in rules.words("projects.code_hosts")}
-        self.software_suffixes = tuple(rules.words("projects.software_suffixes"))
         self.common_acronyms = {a.upper() for a in rules.words("projects.common_acronyms")}
         self.people_columns = {w.lower() for w in rules.words("projects.people_columns")}
-        self.speech_verbs = {w.lower() for w in rules.words("projects.speech_verbs")}
         self.action_words = {w.lower() for w in rules.words("recommendations.imperative_verbs")}
+        self.shapes = NameShapes(rules)
         self.connectors = {w.lower() for w in rules.words("projects.name_connectors")}
 
     # -- name checks ---------------------------------------------------------------
@@ -198,73 +165,11 @@ class ProjectFinder:
         cands.extend(self._section_entries(ctx))
         cands.extend(self._tables(ctx))
         cands.extend(self._patterns(ctx))
-        cands.extend(self._repository_links(ctx))
-        cands.extend(self._software_suffixes(ctx))
-        cands.extend(self._distinctive(ctx, cands))
-        cands.extend(self._acronyms(ctx, cands))
+        cands.extend(self.shapes.repository_links(ctx))
+        cands.extend(self.shapes.software_suffixes(ctx))
+        cands.extend(self.shapes.distinctive(ctx, cands))
+        cands.extend(self.shapes.acronyms(ctx, cands))
         self._website_lines(ctx, cands)
-        return cands
-
-    def _repository_links(self, ctx: BlockContext) -> list[Candidate]:
-        """`[ddeboer/imap](https://github.com/ddeboer/imap)`: a link to a code repository or package
-        page whose text is the repository's name names a software project."""
-        cands = []
-        for i, block in enumerate(ctx.doc.blocks):
-            for link in block.links:
-                text = ctx.doc.text[link.char_start:link.char_end].strip(" `*_")
-                m = re.match(r"^(?:https?://)?([^/]+)/(.+?)/?$", link.url.split("#")[0].split("?")[0])
-                if not m or m.group(1).lower() not in self.code_hosts or not text or " " in text \
-                        or _URLISH.match(text) or not any(c.isalpha() for c in text):
-                    continue
-                # the repository itself (`owner/repo`, `project/name`), not an issue or a pull request
-                parts = m.group(2).split("/")
-                if len(parts) != 2:
-                    continue
-                repo = parts[1].lower()
-                if project_key(text.rsplit("/", 1)[-1]) != project_key(repo) or not project_key(repo):
-                    continue
-                cands.append(Candidate(text, i, [], None, link.url, evidence=["link:code-repository"]))
-        return cands
-
-    def _software_suffixes(self, ctx: BlockContext) -> list[Candidate]:
-        """`Yao.jl`, `Images.jl`, `d3.js`: a name with a software package's suffix."""
-        if not self.software_suffixes:
-            return []
-        suffixes = "|".join(re.escape(x.lstrip(".")) for x in self.software_suffixes)
-        pattern = re.compile(rf"(?<![\w./@-])([A-Za-z][\w-]*\.(?:{suffixes}))(?![\w/@-]|\.\w)")
-        cands = []
-        for i, block in enumerate(ctx.doc.blocks):
-            if ctx.in_references(i):
-                continue
-            for m in pattern.finditer(block.text):
-                if not any(u.char_start <= m.start() < u.char_end for u in ctx.urls[i]):
-                    cands.append(Candidate(m.group(1), i, [], None, None, evidence=["shape:software-suffix"]))
-        return cands
-
-    def _acronyms(self, ctx: BlockContext, found: list[Candidate]) -> list[Candidate]:
-        """Acronyms a report keeps using (`ENA`, `DCAT-AP`, `TES-K`) in its sentences, except
-        the common abbreviations of the trade (`API`, `PDF`, `FAIR`)."""
-        known = {project_key(f) for c in found for f in [c.name] + c.aliases}
-        seen: dict[str, list[int]] = {}
-        people: set[str] = set()
-        for i, block in enumerate(ctx.doc.blocks):
-            if block.kind == HEADING or ctx.in_references(i) or _mostly_capitals(block.text):
-                continue
-            for m in _ACRONYM.finditer(block.text):
-                rest = block.text[m.end():m.end() + 20].lstrip()
-                if rest.startswith(":") and m.start() == 0 or (rest.split()[:1] and rest.split()[0].lower() in self.speech_verbs):
-                    people.add(m.group(1))  # `BVN proposed ...`, `SVH: ...`: a person's initials
-                before, after = block.text[:m.start()].split()[-1:], block.text[m.end():].split()[:1]
-                if any(w.isupper() and sum(c.isalpha() for c in w) >= 2 for w in before + after):
-                    continue  # a word of a name in capitals (`TALENT JOURNEY`), not an acronym
-                seen.setdefault(m.group(1), []).append(i)
-        cands = []
-        for word, blocks in seen.items():
-            key = project_key(word)
-            if len(set(blocks)) < 2 or len(word) < 3 or key in known or word.upper() in self.common_acronyms \
-                    or key in self.not_projects or _ROMAN.match(word) or word in people:
-                continue
-            cands.append(Candidate(word, blocks[0], [], None, None, evidence=["shape:acronym-repeated"]))
         return cands
 
     def _named_links(self, ctx: BlockContext) -> list[Candidate]:
@@ -314,47 +219,6 @@ class ProjectFinder:
                 urls = ctx.urls[i]
                 cands.append(Candidate(name, i, [], None, urls[0].url if urls else None,
                                        evidence=["section:projects-entry"]))
-        return cands
-
-    def _distinctive(self, ctx: BlockContext, found: list[Candidate]) -> list[Candidate]:
-        """Camel-case or letter-digit names (`VacancyLens`, `TalentMap360`) that a report uses
-        as names: in a heading, or at least twice. Brands and other such words are in
-        `not_distinctive` of projects.json."""
-        known = {project_key(f) for c in found for f in [c.name] + c.aliases}
-        seen: dict[str, list[int]] = {}
-        in_heading: set[str] = set()
-        longer: dict[str, str] = {}
-        for i, block in enumerate(ctx.doc.blocks):
-            if ctx.in_references(i):
-                continue
-            for word, more in _CAMEL.findall(block.text):
-                if sum(c.isalpha() for c in word) < 3:
-                    continue  # `v0`, `q1`, `x86`: versions and labels
-                # `AgroForum Drylands`: capitalised words right after belong to the name when
-                # the report writes them together again
-                if more and not any(w.lower() in self.generic or w in self.sentence_words for w in more.split()):
-                    longer.setdefault(word, word + more)
-                    if longer[word] == word + more and (word + more) in seen:
-                        word += more
-                    elif (word + more) not in seen:
-                        seen.setdefault(word + more, [])
-                seen.setdefault(word, []).append(i)
-                if block.kind == HEADING:
-                    in_heading.add(word)
-        seen = {w: blocks for w, blocks in seen.items() if blocks}
-        cands = []
-        for word, blocks in seen.items():
-            key = project_key(word)
-            if re.search(r"[A-Z]s$", word.split()[0]):
-                continue  # `CoVEs`, `SMEs`: the plural of an acronym names a kind of thing
-            if key in known or any(k.startswith(key) for k in known) or word.lower() in self.not_distinctive \
-                    or key in self.not_projects:
-                continue  # `SoilWitness` of `SoilWitness Europe` is the same project
-            if word[:1].islower() and sum(c.isupper() for c in word) >= 2:
-                continue  # `citesAsAuthority`, `usesDataFrom`: an identifier of code, not a name
-            tag = "shape:in-heading" if word in in_heading else "shape:repeated" if len(blocks) >= 2 \
-                else "shape:coined-once" if _coined(word) else "shape:camel-once"
-            cands.append(Candidate(word, blocks[0], [], None, None, evidence=[tag]))
         return cands
 
     def _tables(self, ctx: BlockContext) -> list[Candidate]:
@@ -540,17 +404,6 @@ class ProjectFinder:
         return groups
 
 
-def _coined(word: str) -> bool:
-    """A coined name (`RDFShape`, `WESkit`, `BiBiGrid`, `DevStats`, `ZeroCostDL4Mic`) rather than
-    words run together as an identifier (`AnatomicalStructure`, `LoadBalancer`): a run of
-    capitals, a digit, or a part of three letters or fewer."""
-    first = word.split()[0]
-    if re.search(r"[A-Z]{2}|\d", first):
-        return True
-    parts = re.findall(r"[A-Z]?[a-z]+", first)
-    return len(parts) >= 2 and any(len(p) <= 3 for p in parts)
-
-
 def _signals(p: Project) -> list[str]:
     """What the row itself shows: a project named again, with a website, written two ways."""
     found = []
@@ -571,11 +424,6 @@ def _trim_lower(name: str, connectors: set[str]) -> str:
     while len(words) > 1 and (words[-1].lower() in connectors or re.sub(r"^[dlDL]['’]", "", words[-1])[:1].islower()):
         words.pop()
     return " ".join(words)
-
-
-def _mostly_capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
 
 
 def _slice(span, bounds) -> str | None:
