@@ -46,4 +46,4 @@ def describe(report: Report) -> str:
 
 
 def _evidence(row) -> str:
-    return f"      confidence {row.confidence:.2f} from {row.evidence or '-'}"
+    return f"      confidence {row.confidence:.3f} from {row.evidence or '-'}"

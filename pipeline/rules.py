@@ -24,6 +24,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -151,6 +152,10 @@ _NUMBER_MAP = _Kind("an object of numbers", _map_of(_is_number, "a number"))
 _INT_MAP = _Kind("an object of whole numbers", _map_of(_is_int, "a whole number"))
 _LIST_MAP = _Kind("an object of lists of strings", _map_of(
     lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), "a list of strings"))
+_WEIGHTS = _Kind("an object of weights from -1 to 1", _map_of(
+    lambda v: _is_number(v) and math.isfinite(v) and -1 <= v <= 1, "a number from -1 to 1"))
+_THRESHOLDS = _Kind("an object of thresholds from 0 to 1", _map_of(
+    lambda v: _is_number(v) and math.isfinite(v) and 0 <= v <= 1, "a number from 0 to 1"))
 _INT = _Kind("a whole number", lambda v: None if _is_int(v) and v >= 0 else f"got {_what(v)}")
 _STR = _Kind("a string", lambda v: None if isinstance(v, str) else f"got {_what(v)}")
 _YEARS = _Kind('an object {"min": year, "max": year}', _check_years)
@@ -188,8 +193,8 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
     },
     "tokenizer": {"range_dashes": _STR_LIST, "elisions": _STR_LIST, "joined_names": _STR},
     "sections": {"reference_headings": _STR_LIST},
-    "confidence": {"projects": _NUMBER_MAP, "urls": _NUMBER_MAP, "figures": _NUMBER_MAP,
-                   "recommendations": _NUMBER_MAP, "min_confidence": _NUMBER_MAP},
+    "confidence": {"projects": _WEIGHTS, "urls": _WEIGHTS, "figures": _WEIGHTS,
+                   "recommendations": _WEIGHTS, "min_confidence": _THRESHOLDS},
     "recommendations": {
         "list_triggers": _STR_LIST, "list_blockers": _STR_LIST, "leadins": _REGEX_LIST, "split_on": _STR_LIST,
         "min_words": _INT, "split_min_item_words": _INT, "table_columns": _STR_LIST,
@@ -528,7 +533,13 @@ def _read_rules(base: Path, lang: str, checker: _PatternChecker | None = None) -
         raise RulesError(f"{paths[-1]}: missing key {missing[0]!r} ({keys[missing[0]].wants})")
     for stem, found in rows.items():
         resolved = []
+        ids: dict[str, tuple[Path, int]] = {}
         for path, number, row in found:
+            if stem in MATCHER_FILES and isinstance(row.get("id"), str):
+                if row["id"] in ids:  # an id names one rule: its evidence, its row in matches
+                    first = ids[row["id"]]
+                    raise RulesError(f"{path}:{number}: id {row['id']!r} is already the id of {first[0]}:{first[1]}")
+                ids[row["id"]] = (path, number)
             for where, ref in _refs(row, ""):
                 ref_stem, _, key = ref[1:].partition(".")
                 value = rules.data.get(ref_stem, {}).get(key, _MISSING)

@@ -67,10 +67,12 @@ def test_the_threshold_comes_from_models_and_a_user_can_change_it(tmp_path):
     shutil.copytree(ROOT / "models", models)
     path = models / "common" / "confidence.json"
     config = json.loads(path.read_text(encoding="utf-8"))
-    config["min_confidence"]["figures"] = 0.99
+    default = extract_file(SAMPLE).figures
+    cut = max(f.confidence for f in default)
+    config["min_confidence"]["figures"] = cut
     path.write_text(json.dumps(config), encoding="utf-8")
-    assert extract_file(SAMPLE).figures
-    assert all(f.confidence >= 0.99 for f in extract_file(SAMPLE, models_dir=str(models)).figures)
+    strict = extract_file(SAMPLE, models_dir=str(models)).figures
+    assert strict and len(strict) < len(default) and all(f.confidence >= cut for f in strict)
 
 
 def test_cli_writes_evidence_in_every_format_and_reruns_on_a_new_threshold(tmp_path):
@@ -104,3 +106,20 @@ def test_inspect_shows_the_evidence_of_each_row():
     result = CliRunner().invoke(main, ["inspect", str(SAMPLE)])
     assert result.exit_code == 0
     assert "from list:projects-section; pattern:X-project" in result.output
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda c: c["min_confidence"].update(figures=7), "a number from 0 to 1"),
+    (lambda c: c["min_confidence"].update(figures=float("nan")), "a number from 0 to 1"),
+    (lambda c: c["projects"].update({"gazetteer": -5}), "a number from -1 to 1"),
+])
+def test_confidence_settings_out_of_range_are_refused(tmp_path, change, expected):
+    from pipeline.rules import RulesError, validate_rules
+    models = tmp_path / "models"
+    shutil.copytree(ROOT / "models", models)
+    path = models / "common" / "confidence.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    change(config)
+    path.write_text(json.dumps(config), encoding="utf-8")
+    with pytest.raises(RulesError, match=expected):
+        validate_rules(str(models))

@@ -29,22 +29,28 @@ def values(report) -> list[tuple[Decimal, str | None]]:
 
 # -- names --------------------------------------------------------------------------------
 
+ALIAS_REPORT = ("# Workshop report\n\n## Projects presented\n\n- GSL: green skills pilots in three regions\n"
+                "- AquaLoop: water reuse in small towns\n\n## Afternoon\n\n"
+                "The Green Skills Lab (GSL) project then presented its pilots.\n")
+
+
 def test_an_acronym_met_first_and_its_long_form_later_are_one_project(tmp_path):
-    report = run(tmp_path, "# Workshop report\n\nGSL opened the day with a demo.\n\n"
-                           "The Green Skills Lab (GSL) project then presented its pilots in three regions.\n")
+    report = run(tmp_path, ALIAS_REPORT)
     rows = [p for p in report.projects if "GSL" in [p.name] + p.aliases]
     assert len(rows) == 1
     assert rows[0].name == "GSL" and "Green Skills Lab" in rows[0].aliases
 
 
 def test_the_alias_merge_is_what_joins_the_two_forms(tmp_path, monkeypatch):
+    """Without the merge, the long form met later is lost: the acronym's row is the first one."""
+    from pipeline.extractors.projects import ProjectGroup
+
     def no_merge(self, cands):
-        from pipeline.extractors.projects import ProjectGroup
-        return [ProjectGroup(forms=[c.name] + c.aliases[:0], first_block=c.block_index) for c in cands]
+        return [ProjectGroup(forms=[c.name] + c.aliases, first_block=c.block_index, evidence=list(c.evidence))
+                for c in cands]
     monkeypatch.setattr(ProjectFinder, "merge", no_merge)
-    report = run(tmp_path, "# Workshop report\n\nGSL opened the day with a demo.\n\n"
-                           "The Green Skills Lab (GSL) project then presented its pilots in three regions.\n")
-    assert not any("Green Skills Lab" in p.aliases for p in report.projects)
+    report = run(tmp_path, ALIAS_REPORT)
+    assert not any("Green Skills Lab" in p.aliases for p in report.projects if p.name == "GSL")
 
 
 def test_hyphenated_acronyms_are_one_word_and_one_name(tmp_path):
@@ -245,3 +251,36 @@ def test_a_name_with_its_programme_in_front_is_the_same_project(tmp_path):
 def test_a_count_out_of_a_total_counts_the_noun_after_the_total(tmp_path):
     report = run(tmp_path, "# Minutes\n\nThe proposal was approved by 9 out of 15 members.\n")
     assert (Decimal(9), "members") in values(report) and (Decimal(15), "members") in values(report)
+
+
+def test_a_decimal_below_one_is_not_a_grouped_thousand(tmp_path):
+    assert values(run(tmp_path, "# Report\n\nThe dose was 0.250 milligrams per patients.\n"))[0][0] == Decimal("0.250")
+
+
+def test_a_table_cell_after_an_empty_cell_takes_its_own_column_header(tmp_path):
+    report = run(tmp_path, "# Report\n\n| Year | Notes | Participants |\n|---|---|---|\n| 2023 | | 45 |\n"
+                           "| 2024 | remote | 60 |\n")
+    assert (Decimal(45), "participants") in values(report) and (Decimal(60), "participants") in values(report)
+
+
+def test_a_short_line_before_an_underlined_title_stays_first(tmp_path):
+    report = run(tmp_path, "Short note\n\nMain Title\n==========\n\nA long prose paragraph follows the title here, "
+                           "long enough to be prose.\n", name="notes.txt")
+    assert report.sections[0].heading == "Main Title"
+    path = tmp_path / "notes.txt"
+    from pipeline.readers import read_document
+    blocks = [(b.kind, b.text) for b in read_document(path).blocks]
+    assert blocks[0] == ("paragraph", "Short note") and blocks[1] == ("heading", "Main Title")
+
+
+@pytest.mark.parametrize("script", ["[" * 100000 + "]" * 100000, "null", '{"@graph": "x"}',
+                                    '{"@type": "Event", "startDate": ["2020"], "name": 3}'])
+def test_hostile_json_ld_leaves_the_page_readable(tmp_path, script):
+    html = f'<html><head><script type="application/ld+json">{script}</script></head><body><p>We met 40 people.</p></body></html>'
+    assert (Decimal(40), "people") in values(run(tmp_path, html, name="page.html"))
+
+
+def test_a_json_ld_date_in_words_is_read(tmp_path):
+    html = ('<html><head><script type="application/ld+json">{"@type": "Event", "startDate": "September 12, 2024"}'
+            '</script></head><body><p>We met.</p></body></html>')
+    assert run(tmp_path, html, name="page.html").document.date_start == "2024-09-12"

@@ -231,3 +231,10 @@ def test_only_file_key_strings_are_references(models):
     validate_rules(str(models))
     rows = load_rules("en", str(models)).patterns["recommendation_patterns"]
     assert rows[-1]["pattern"][0] == {"ORTH": "@"}
+
+
+def test_two_rules_of_one_file_cannot_share_an_id(models):
+    path = models / "en" / "project_patterns.jsonl"
+    line = add_line(path, json.dumps({"label": "PROJECT", "id": "X-project",
+                                      "pattern": [{"LOWER": "alliance"}], "name": [0, None]}))
+    assert error_of(models).startswith(f"{path}:{line}: id 'X-project' is already the id of")

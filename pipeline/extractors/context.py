@@ -43,8 +43,8 @@ class BlockContext:
 
     def header_of(self, i: int) -> list[str] | None:
         """The header cells (lower-case) above table row i, if its table has one."""
-        if self._headers is None:
-            self._headers = dict(self.table_rows(lambda cells: True))
+        if self._headers is None:  # a header names things: a row of numbers continues the table
+            self._headers = dict(self.table_rows(lambda cells: not any(c.strip()[:1].isdigit() for c in cells)))
         return self._headers.get(i)
 
     def in_references(self, i: int) -> bool:

@@ -23,7 +23,7 @@ from .name_shapes import is_distinctive
 from .name_shapes import mostly_capitals as _mostly_capitals
 
 _LEADERS = re.compile(r"(?:[.…·�_]\s?){5,}")
-_GROUPED_THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+_GROUPED_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(?:[.,]\d{3})+$")  # not `0.250`
 
 
 @dataclass
@@ -348,12 +348,18 @@ def table_label(ctx, i: int, offset: int) -> str | None:
     cells = block.cells
     if not cells:
         return None
-    at, column = 0, len(cells) - 1
-    for j, cell in enumerate(cells):  # the row's text is its cells joined by " | "
-        if offset < at + len(cell) + 3:
+    # the cell whose text holds the offset (readers join the non-empty cells with " | ")
+    column, at = len(cells) - 1, 0
+    for j, cell in enumerate(cells):
+        if not cell:
+            continue
+        start = block.text.find(cell, at)
+        if start < 0:
+            break
+        if offset < start + len(cell):
             column = j
             break
-        at += len(cell) + 3
+        at = start + len(cell)
     candidates = []
     if column > 0:
         candidates.append(cells[0])

@@ -84,7 +84,8 @@ class DateFinder:
         """(offset, dates) of the first date in `text`, as `find`."""
         best = None
         patterns = self.patterns if _YEAR.search(text) else []
-        if year is not None and any(m in text.lower() for m in self.months):
+        low = text.lower() if year is not None else ""
+        if year is not None and any(m in low for m in self.months):
             patterns = patterns + self.yearless
         for pattern in patterns:
             for m in pattern.finditer(text):

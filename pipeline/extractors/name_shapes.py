@@ -17,11 +17,13 @@ from .context import BlockContext
 
 URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?", re.I)
 # `ENA`, `DCAT-AP`, `TES-K`, `CV32E40P`: two or more capitals, maybe digits and hyphens
-_ACRONYM = re.compile(r"(?<![\w./@-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)(?![\w@-]|\.\w)")
+# (one unambiguous token pattern, the two capitals counted in code: no backtracking on long runs)
+_ACRONYM = re.compile(r"(?<![\w./@-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)(?![\w@-]|\.\w)")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 # `VacancyLens`, `TalentMap360`, `Skills2Market`, `eTwinning`: a lower-case letter followed by a
 # capital or a digit inside one word
-_CAMEL = re.compile(r"(?<![\w@/.-])((?:[A-Z][a-z]+|[a-z]+)(?:[A-Z][a-z]*|\d+[A-Za-z]*)+)(?![\w@/-])"
+# (each part starts with a capital or a whole run of digits, so a word splits one way only)
+_CAMEL = re.compile(r"(?<![\w@/.-])((?:[A-Z][a-z]+|[a-z]+)(?:[A-Z][a-z]*|\d+(?!\d)[a-z]*)+)(?![\w@/-])"
                     r"((?:\s[A-Z][a-z]+){0,2})")
 
 
@@ -122,10 +124,14 @@ class NameShapes:
             if block.kind == HEADING or ctx.in_references(i) or mostly_capitals(block.text):
                 continue
             for m in _ACRONYM.finditer(block.text):
+                if sum(c.isupper() for c in m.group(1)) < 2:
+                    continue
                 rest = block.text[m.end():m.end() + 20].lstrip()
                 if rest.startswith(":") and m.start() == 0 or (rest.split()[:1] and rest.split()[0].lower() in self.speech_verbs):
                     people.add(m.group(1))  # `BVN proposed ...`, `SVH: ...`: a person's initials
-                before, after = block.text[:m.start()].split()[-1:], block.text[m.end():].split()[:1]
+                # the words right before and after, from a bounded window (long blocks stay linear)
+                before = block.text[max(0, m.start() - 64):m.start()].split()[-1:]
+                after = block.text[m.end():m.end() + 64].split()[:1]
                 if any(w.isupper() and sum(c.isalpha() for c in w) >= 2 for w in before + after):
                     continue  # a word of a name in capitals (`TALENT JOURNEY`), not an acronym
                 seen.setdefault(m.group(1), []).append(i)

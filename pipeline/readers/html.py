@@ -190,7 +190,7 @@ def read_html(text: str, builder: DocumentBuilder) -> tuple[dict[str, str], dict
         if any(str(k).endswith("Event") for k in kinds) and "date_start" not in stated:
             for key, field in (("date_start", "startDate"), ("date_end", "endDate"), ("title", "name")):
                 if isinstance(item.get(field), str) and item[field].strip():
-                    stated[key] = item[field][:10] if key != "title" else T.clean_line(item[field])
+                    stated[key] = T.clean_line(_iso_day(item[field]))
         elif any(str(k) in ("Article", "BlogPosting", "NewsArticle", "Report", "WebPage") for k in kinds):
             if isinstance(item.get("headline"), str):
                 meta.setdefault("title", T.clean_line(item["headline"]))
@@ -200,7 +200,7 @@ def read_html(text: str, builder: DocumentBuilder) -> tuple[dict[str, str], dict
             if isinstance(name, str) and name.strip():
                 meta.setdefault("author", T.clean_line(name))
             if isinstance(item.get("datePublished"), str):
-                meta.setdefault("date", item["datePublished"][:10])
+                meta.setdefault("date", _iso_day(item["datePublished"]))
     if soup.title and soup.title.get_text(strip=True):
         meta.setdefault("title", T.clean_line(soup.title.get_text()))
     for tag in soup.find_all("meta"):
@@ -211,7 +211,7 @@ def read_html(text: str, builder: DocumentBuilder) -> tuple[dict[str, str], dict
         if key in ("author", "dc.creator", "article:author") and "author" not in meta:
             meta["author"] = value
         elif key in ("date", "dc.date", "event:start_date", "article:published_time") and "date" not in meta:
-            meta["date"] = value[:10]
+            meta["date"] = _iso_day(value)
     time = soup.find("time", attrs={"datetime": True})
     if time is not None and "date" not in meta and re.match(r"\d{4}-\d{2}-\d{2}", time["datetime"]):
         meta["date"] = time["datetime"][:10]
@@ -220,13 +220,19 @@ def read_html(text: str, builder: DocumentBuilder) -> tuple[dict[str, str], dict
     return stated, meta
 
 
+def _iso_day(value: str) -> str:
+    """`2024-05-14T10:00+02:00` -> `2024-05-14`; any other form (`May 14, 2024`) whole, for the
+    date reader."""
+    return value[:10] if re.match(r"\d{4}-\d{2}-\d{2}", value) else value
+
+
 def _json_ld(soup) -> list[dict]:
     """The objects of the page's JSON-LD scripts (a `@graph` flattened); bad JSON is skipped."""
     items: list[dict] = []
     for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
         try:
             data = json.loads(script.string or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # bad or absurdly nested JSON: the page is still read
             continue
         stack = data if isinstance(data, list) else [data]
         for item in stack:

@@ -26,6 +26,12 @@ def read_plaintext(source_text: str, builder: DocumentBuilder) -> dict[str, str]
     def emit(lines, indents):
         add_paragraph_lines(builder, lines, indents=indents, section_level=section_level, title_case=True)
 
+    def release():
+        """A pending line followed by something else than prose is a plain paragraph."""
+        if pending:
+            emit(pending[:], [0])
+            pending.clear()
+
     def flush():
         nonlocal paragraph
         if not paragraph:
@@ -49,12 +55,14 @@ def read_plaintext(source_text: str, builder: DocumentBuilder) -> dict[str, str]
             # Setext-style title: the line above, underlined.
             title = paragraph[0][0]
             paragraph = []
+            release()
             level = 1 if underline.group(1)[0] == "=" else 2
             builder.add(HEADING, [title], level=level)
             section_level = level
             continue
         if underline and len(underline.group(1)) >= 3:  # a rule
             flush()
+            release()
             continue
         line = T.clean_line(raw)
         if not line:
@@ -63,8 +71,7 @@ def read_plaintext(source_text: str, builder: DocumentBuilder) -> dict[str, str]
         indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
         paragraph.append((line, indent))
     flush()
-    if pending:
-        emit(pending, [0])
+    release()
     return {}
 
 
