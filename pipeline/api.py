@@ -68,12 +68,15 @@ class Finders:
     urls: UrlFinder
     metadata: MetadataFinder
     confidence: ConfidenceModel
+    reference_headings: frozenset[str]  # sections.json: headings of lists of sources
 
 
 def _finders(rules) -> Finders:
     if "finders" not in rules.cache:
-        rules.cache["finders"] = Finders(FigureFinder(rules), ProjectFinder(rules), RecommendationFinder(rules),
-                                         UrlFinder(rules), MetadataFinder(rules), ConfidenceModel(rules))
+        rules.cache["finders"] = Finders(
+            FigureFinder(rules), ProjectFinder(rules), RecommendationFinder(rules), UrlFinder(rules),
+            MetadataFinder(rules), ConfidenceModel(rules),
+            frozenset(h.casefold() for h in rules.words("sections.reference_headings")))
     return rules.cache["finders"]
 
 
@@ -84,7 +87,6 @@ def extract_document(doc: Document, models_dir: str | None = None, min_confidenc
     rules = load_rules(lang, models_dir)
     finders = _finders(rules)
     ctx = _analyse(doc, segment(doc), build_pipeline(lang, models_dir or ""), finders)
-    ctx.reference_headings = frozenset(h.casefold() for h in rules.words("sections.reference_headings"))
     projects, url_owner = finders.projects.rows(ctx, finders.confidence, min_confidence)
     urls = finders.urls.rows(ctx, url_owner, finders.confidence, min_confidence,
                              projects={p.project_id for p in projects})
@@ -107,7 +109,8 @@ def _analyse(doc: Document, seg, nlp, finders: Finders) -> BlockContext:
             projects=finders.projects.match(nd),
             calls=[] if heading else finders.recommendations.calls(nd),
         ))
-    return BlockContext(doc=doc, seg=seg, analyses=analyses, urls=[finders.urls.find(b) for b in doc.blocks])
+    return BlockContext(doc=doc, seg=seg, analyses=analyses, urls=[finders.urls.find(b) for b in doc.blocks],
+                        reference_headings=finders.reference_headings)
 
 
 def _document_info(doc: Document, lang: str, metadata: MetadataFinder) -> DocumentInfo:

@@ -39,6 +39,11 @@ class ConfidenceModel:
     def threshold(self, kind: str, override: float | None = None) -> float:
         return self.thresholds.get(kind, 0.0) if override is None else override
 
+    def keep(self, kind: str, evidence: list[str], override: float | None = None) -> float | None:
+        """The row's confidence, or None when it is under the kind's threshold."""
+        score = self.score(kind, evidence)
+        return score if score >= self.threshold(kind, override) else None
+
 
 def evidence_text(evidence: list[str]) -> str:
     """The contract's form: distinct tags in the order found, `; `-separated."""

@@ -307,18 +307,17 @@ def figure_rows(ctx, confidence: ConfidenceModel, min_confidence: float | None =
         if _LEADERS.search(block.text):
             continue  # a table of contents entry (`Security ........ 8`): page numbers
         for hit in analysis.figures:
-            evidence = hit.evidence + [f"block:{block.kind}"]
-            if hit.unit is None and block.kind == TABLE_ROW:
-                label = table_label(ctx, i, hit.char_start)
-                if label:
-                    hit.unit = label
+            unit, evidence = hit.unit, hit.evidence + [f"block:{block.kind}"]
+            if unit is None and block.kind == TABLE_ROW:
+                unit = table_label(ctx, i, hit.char_start)
+                if unit:
                     evidence = [t for t in evidence if t != "unit:none"] + ["unit:table-label"]
-            score = confidence.score("figures", evidence)
-            if score < confidence.threshold("figures", min_confidence):
+            score = confidence.keep("figures", evidence, min_confidence)
+            if score is None:
                 continue
             section_id, page = ctx.where(i)
             figures.append(Figure(
-                figure_id=f"f{len(figures) + 1}", value=hit.value, value_max=hit.value_max, unit=hit.unit,
+                figure_id=f"f{len(figures) + 1}", value=hit.value, value_max=hit.value_max, unit=unit,
                 qualifier=hit.qualifier, per=hit.per, text=hit.text, sentence=hit.sentence,
                 section_id=section_id, page=page, evidence=evidence_text(evidence), confidence=score,
             ))

@@ -31,6 +31,12 @@ _AFFILIATED = re.compile(r"^(?P<name>(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]*
 _INITIALLED = re.compile(r"^(?P<name>(?:[A-Z]\.\s?){1,3}[A-Z][\w'’-]+)\s*,\s*(?:[A-Z]\.\s?){1,3}[A-Z]")
 
 
+def _whole_words(words) -> re.Pattern:
+    """One expression finding any of `words` (lower case) as a whole word; never matches if none."""
+    alternatives = _alt(w.lower() for w in words)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)") if alternatives else re.compile(r"(?!)")
+
+
 def _alt(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -131,10 +137,11 @@ class MetadataFinder:
                                       re.I)
         self.author_stops = rules.words("metadata.author_stops")
         self.name_particles = set(rules.words("metadata.name_particles"))
-        self.event_words = [w.lower() for w in rules.words("metadata.event_words")]
+        # a word of these lists as a whole word, in the sentence just before a date
+        self.event_words = _whole_words(rules.words("metadata.event_words"))
         self.title_words = [w.lower() for w in rules.words("metadata.title_words")]
         self.not_titles = {w.lower() for w in rules.words("metadata.not_titles")}
-        self.other_events = [w.lower() for w in rules.words("metadata.other_event_words")]
+        self.other_events = _whole_words(rules.words("metadata.other_event_words"))
         self.bare_label = re.compile(rf"^[*_]*(?:{labels})[*_]*\s*[:：]?$", re.I)
 
     def find(self, doc: Document, head_blocks: int = 25) -> Metadata:
@@ -177,18 +184,14 @@ class MetadataFinder:
     def _about_event(self, line: str, start: int) -> bool:
         before = line[max(0, start - 80):start].lower()
         before = re.split(r"[.;!?]\s", before)[-1]
-
-        def has(words) -> bool:
-            return any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", before) for w in words)
-        return has(self.event_words) and not has(self.other_events)
+        return bool(self.event_words.search(before)) and not self.other_events.search(before)
 
     def _published(self, text: str, start: int) -> bool:
         """A publication word, or a word of another event (`next meeting`), in the same
         sentence just before the date."""
         before = text[max(0, start - 60):start].lower()
         before = re.split(r"[.;!?]\s", before)[-1]
-        return any(w in before for w in self.publication) or \
-            any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", before) for w in self.other_events)
+        return any(w in before for w in self.publication) or bool(self.other_events.search(before))
 
     def _front_matter_dates(self, meta: dict[str, str]) -> tuple[str | None, str | None]:
         for a, b in (("date_start", "date_end"), ("start_date", "end_date"), ("event_date", "event_date_end")):
@@ -244,9 +247,10 @@ class MetadataFinder:
         """`7 September 2019 | Roger Luo, Jun Tian`: names beside a date; `Leonid Kostrykin 1,2 ,
         Tatiana Woller 3`: names with affiliation marks; `L. Sexton-Kennedy, B. Hegner`."""
         parts = [p.strip() for p in re.split(r"\s[|·•]\s", line)]
-        if len(parts) >= 2 and any(self.dates.find(p) for p in parts):
-            for p in parts:
-                if not self.dates.find(p):
+        if len(parts) >= 2:
+            dated = [self.dates.find(p) is not None for p in parts]
+            for p, is_date in zip(parts, dated):
+                if any(dated) and not is_date:
                     name = self._name(p, colon=False)
                     if name:
                         return name

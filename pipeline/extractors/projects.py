@@ -58,16 +58,16 @@ class ProjectFinder:
         self.generic = set(rules.words("projects.generic_words"))
         self.not_heads = set(rules.words("projects.not_name_heads"))
         self.website_labels = sorted(rules.words("projects.website_labels"), key=len, reverse=True)
-        self.not_projects = {project_key(x) for x in rules.words("projects.not_projects")}
+        self.shapes = NameShapes(rules)
+        self.not_projects = self.shapes.not_projects
         # `Horizon Europe ABC`, `Erasmus+ XYZ`: a programme's name in front of the project's
         self.programme_prefixes = sorted((x for x in rules.words("projects.not_projects") if x[:1].isupper()),
                                          key=len, reverse=True)
         self.max_words = int(rules.get("projects.max_name_words", 6))
         self.table_columns = {k: [w.lower() for w in v] for k, v in rules.get("projects.table_columns", {}).items()}
-        self.common_acronyms = {a.upper() for a in rules.words("projects.common_acronyms")}
+        self.common_acronyms = self.shapes.common_acronyms
         self.people_columns = {w.lower() for w in rules.words("projects.people_columns")}
         self.action_words = {w.lower() for w in rules.words("recommendations.imperative_verbs")}
-        self.shapes = NameShapes(rules)
         self.connectors = {w.lower() for w in rules.words("projects.name_connectors")}
 
     # -- name checks ---------------------------------------------------------------
@@ -338,18 +338,20 @@ class ProjectFinder:
                 section_id=section_id, page=page, aliases=[f for f in g.forms if f != name],
                 evidence=list(g.evidence),
             ))
+        owner_of: dict[str, str] = {}  # any written form's key -> the first project written so
+        for p in projects:
+            for form in [p.name] + p.aliases:
+                owner_of.setdefault(project_key(form), p.project_id)
         for c in candidates:
-            if c.url:
-                owner = next((p for p in projects if project_key(c.name) in
-                              [project_key(f) for f in [p.name] + p.aliases]), None)
-                if owner:
-                    url_owner.setdefault(c.url, owner.project_id)
+            if c.url and project_key(c.name) in owner_of:
+                url_owner.setdefault(c.url, owner_of[project_key(c.name)])
         self._domain_urls(ctx, projects, url_owner)
         kept = []
         for p in projects:
             evidence = p.evidence + _signals(p)
-            p.evidence, p.confidence = evidence_text(evidence), confidence.score("projects", evidence)
-            if p.confidence >= confidence.threshold("projects", min_confidence):
+            score = confidence.keep("projects", evidence, min_confidence)
+            if score is not None:
+                p.evidence, p.confidence = evidence_text(evidence), score
                 kept.append(p)
         # every owner, kept or not: a URL's evidence must not depend on the threshold
         return kept, url_owner

@@ -59,15 +59,12 @@ class RecommendationFinder:
         # (`Minutes and action items`) does not make every list below it a list of recommendations
         return "list:heading" if any(words_in(h, self.triggers) for h in headings[:1]) else None
 
-    def is_recommendation_list(self, ctx: BlockContext, run: list[int]) -> bool:
-        return self.list_evidence(ctx, run) is not None
-
     def rows(self, ctx: BlockContext, confidence: ConfidenceModel,
              min_confidence: float | None = None) -> list[Recommendation]:
         recs: list[Recommendation] = []
         for hit in self.find(ctx):
-            score = confidence.score("recommendations", hit.evidence)
-            if score < confidence.threshold("recommendations", min_confidence):
+            score = confidence.keep("recommendations", hit.evidence, min_confidence)
+            if score is None:
                 continue
             section_id, page = ctx.where(hit.block_index)
             recs.append(Recommendation(rec_id=f"r{len(recs) + 1}", text=hit.text, kind=hit.kind,

@@ -52,6 +52,10 @@ class UrlHit:
 
 
 class UrlFinder:
+    def __init__(self, rules: Rules) -> None:
+        self.trailing = rules.get("urls.trailing", ".,;:!?)]}>'\"")
+        self.file_extensions = {e.lower() for e in rules.words("urls.file_extensions")}
+
     def rows(self, ctx, url_owner: dict[str, str], confidence: ConfidenceModel,
              min_confidence: float | None = None, projects: set[str] | None = None) -> list[Url]:
         """One row per distinct URL of the document, mentions counted per position. A URL of a
@@ -79,17 +83,14 @@ class UrlFinder:
             key = self.identity(u.url)
             u.mentions = len(positions[key])
             evidence = forms[key] + (["project:owner"] if u.project_id else [])
-            u.evidence, u.confidence = evidence_text(evidence), confidence.score("urls", evidence)
+            score = confidence.keep("urls", evidence, min_confidence)
+            if score is None:
+                continue
             if projects is not None and u.project_id not in projects:
                 u.project_id = None
-            if u.confidence >= confidence.threshold("urls", min_confidence):
-                u.url_id = f"u{len(kept) + 1}"
-                kept.append(u)
+            u.url_id, u.evidence, u.confidence = f"u{len(kept) + 1}", evidence_text(evidence), score
+            kept.append(u)
         return kept
-
-    def __init__(self, rules: Rules) -> None:
-        self.trailing = rules.get("urls.trailing", ".,;:!?)]}>'\"")
-        self.file_extensions = {e.lower() for e in rules.words("urls.file_extensions")}
 
     def normalise(self, raw: str) -> str | None:
         """Strip trailing punctuation and markup; lower-case scheme and host; None if not a URL."""
