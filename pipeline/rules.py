@@ -481,6 +481,10 @@ def _check_row(stem: str, row: dict, checker: _PatternChecker) -> str | None:
         for key in ("needs_context", "trim_lower"):
             if key in row and not isinstance(row[key], bool):
                 return f"key {key!r} must be true or false, got {_what(row[key])}"
+        for key in ("name_before", "not_after"):
+            if key in row and not (isinstance(row[key], list) and row[key]
+                                   and all(isinstance(w, str) and w for w in row[key])):
+                return f"key {key!r} must be a list of words, got {_what(row[key])}"
     pattern = row["pattern"]
     if stem in RULER_FILES:
         if "id" in row and not isinstance(row["id"], str):

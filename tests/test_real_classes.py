@@ -87,6 +87,31 @@ def test_speakers_initials_are_not_acronyms_of_projects(tmp_path):
     assert "BVN" not in names(report) and "ENA" in names(report)
 
 
+def test_a_name_defined_as_a_tool_is_a_project(tmp_path):
+    report = run(tmp_path, "# Hackathon report\n\nGraphKit is a web application for exploring graphs. "
+                           "Birds of a Feather is a format of informal sessions. There is a tool for that.\n")
+    assert "GraphKit" in names(report)
+    assert not names(report) & {"Feather", "There", "Birds"}
+    french = run(tmp_path, "# Compte rendu\n\nCartoLibre est un outil libre de cartographie.\n", "rapport.md")
+    assert "CartoLibre" in names(french)
+
+
+@pytest.mark.parametrize("word", ["RDFShape", "WDumper", "WESkit"])
+def test_a_coined_name_may_open_with_a_run_of_capitals(tmp_path, word):
+    report = run(tmp_path, f"# Report\n\nWe extended {word} during the week.\n\n"
+                           f"## {word}\n\nThe team tested it.\n")
+    assert word in names(report)
+    assert "SMEs" not in names(run(tmp_path, "# Report\n\nMany SMEs joined.\n\n## SMEs\n\nMore SMEs.\n"))
+
+
+def test_the_event_itself_or_a_session_is_not_a_project(tmp_path):
+    text = ("# GraphCamp Workshop\n\nThe GraphCamp Workshop gathered 40 people; the GraphCamp Workshop "
+            "will return.\n\nThe TileForge project and the Open Maps Initiative were presented.\n")
+    found = names(run(tmp_path, text))
+    assert "GraphCamp Workshop" not in found
+    assert {"TileForge", "Open Maps Initiative"} <= found
+
+
 # -- numbers ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, value", [

@@ -20,11 +20,12 @@ URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z
 # (one unambiguous token pattern, the two capitals counted in code: no backtracking on long runs)
 _ACRONYM = re.compile(r"(?<![\w./@-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)(?![\w@-]|\.\w)")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
-# `VacancyLens`, `TalentMap360`, `Skills2Market`, `eTwinning`: a lower-case letter followed by a
-# capital or a digit inside one word
-# (each part starts with a capital or a whole run of digits, so a word splits one way only)
-_CAMEL = re.compile(r"(?<![\w@/.-])((?:[A-Z][a-z]+|[a-z]+)(?:[A-Z][a-z]*|\d+(?!\d)[a-z]*)+)(?![\w@/-])"
-                    r"((?:\s[A-Z][a-z]+){0,2})")
+# `VacancyLens`, `TalentMap360`, `Skills2Market`, `eTwinning`, `RDFShape`, `WDumper`: a capital
+# or a digit inside one word that also has lower-case letters
+# (each part starts with a capital or a whole run of digits, and a leading run of capitals ends
+# right before the capital that opens a lower-case part, so a word splits one way only)
+_CAMEL = re.compile(r"(?<![\w@/.-])((?:[A-Z]{1,8}(?=[A-Z][a-z])|[A-Z][a-z]+|[a-z]+)(?:[A-Z][a-z]*|\d+(?!\d)[a-z]*)+)(?![\w@/-])"
+                    r"((?:\s[A-Z][a-z]+(?:[A-Z][a-z]+)*(?![\w@/-])){0,2})")
 
 
 def is_distinctive(word: str) -> bool:
@@ -176,7 +177,7 @@ class NameShapes:
             if re.search(r"[A-Z]s$", word.split()[0]):
                 continue  # `CoVEs`, `SMEs`: the plural of an acronym names a kind of thing
             if key in known or any(k.startswith(key) for k in known) or word.lower() in self.not_distinctive \
-                    or key in self.not_projects:
+                    or key in self.not_projects or word.upper() in self.common_acronyms:
                 continue  # `SoilWitness` of `SoilWitness Europe` is the same project
             if word[:1].islower() and sum(c.isupper() for c in word) >= 2:
                 continue  # `citesAsAuthority`, `usesDataFrom`: an identifier of code, not a name

@@ -69,6 +69,7 @@ class ProjectFinder:
         self.people_columns = {w.lower() for w in rules.words("projects.people_columns")}
         self.action_words = {w.lower() for w in rules.words("recommendations.imperative_verbs")}
         self.connectors = {w.lower() for w in rules.words("projects.name_connectors")}
+        self.event_name_words = {w.lower() for w in rules.words("projects.event_name_words")}
 
     # -- name checks ---------------------------------------------------------------
     def clean_name(self, name: str) -> str | None:
@@ -257,7 +258,7 @@ class ProjectFinder:
             if _mostly_capitals(doc_text(doc)[sent.start_char:sent.end_char]):
                 continue  # in `2. PROJECT UPDATES` every word looks like an acronym
             rule = rule_of(span, "project_rules")
-            name = _slice(span, rule.get("name"))
+            name = _before(span, rule["name_before"]) if "name_before" in rule else _slice(span, rule.get("name"))
             alias = _slice(span, rule.get("alias")) if rule.get("alias") else None
             if name and rule.get("trim_lower"):
                 if span[-1].is_title and rule.get("name", [0, None])[1] == -1 and \
@@ -265,6 +266,8 @@ class ProjectFinder:
                     # `the Mosaic Heritage Network` (but `the ICEBREAK Initiative` is ICEBREAK)
                     name = _slice(span, [rule["name"][0], None])
                 name = _trim_lower(name, self.connectors)
+            if span.start > sent.start and doc[span.start - 1].lower_ in rule.get("not_after", ()):
+                continue  # `Birds of a Feather is a ...`: the name is the end of a longer one
             name = self.clean_name(name) if name else None
             alias = self.clean_name(alias) if alias else None
             if not name:
@@ -275,7 +278,8 @@ class ProjectFinder:
                 if alias and project_key(alias)[:1] != project_key(name)[:1]:
                     continue  # the acronym does not abbreviate the name
             first = span[0]
-            if " " not in name and first.i == sent.start and first.is_title and first.text == name:
+            if " " not in name and first.i == sent.start and first.is_title and first.text == name \
+                    and "name_before" not in rule:
                 continue  # `Publish project results ...`: a capitalised verb, not a name
             found.append(PatternMatch(name, alias, sent.start_char, sent.end_char,
                                       start=span.start_char, end=span.end_char, rule=span.id_))
@@ -348,13 +352,22 @@ class ProjectFinder:
         self._domain_urls(ctx, projects, url_owner)
         kept = []
         for p in projects:
-            evidence = p.evidence + _signals(p)
+            evidence = p.evidence + _signals(p) + self.name_signals([p.name] + p.aliases)
             score = confidence.keep("projects", evidence, min_confidence)
             if score is not None:
                 p.evidence, p.confidence = evidence_text(evidence), score
                 kept.append(p)
         # every owner, kept or not: a URL's evidence must not depend on the threshold
         return kept, url_owner
+
+    def name_signals(self, forms: list[str]) -> list[str]:
+        """What the written forms say against being a project: `BioHackathon Europe`, `OpenSSF
+        Presentation` name an event or a session (`event_name_words` of projects.json), unless a
+        form says it is a project (`Open Review Initiative`)."""
+        words = {w.lower().strip("()[],.;:") for f in forms for w in f.split()}
+        if words & self.event_name_words and not words & self.context_words:
+            return ["name:event"]
+        return []
 
     @staticmethod
     def _domain_urls(ctx: BlockContext, projects: list[Project], url_owner: dict[str, str]) -> None:
@@ -426,6 +439,16 @@ def _trim_lower(name: str, connectors: set[str]) -> str:
     while len(words) > 1 and (words[-1].lower() in connectors or re.sub(r"^[dlDL]['’]", "", words[-1])[:1].islower()):
         words.pop()
     return " ".join(words)
+
+
+def _before(span, words: list[str]) -> str | None:
+    """`WDumper is a tool ...` -> `WDumper`: the span's words before the first of `words`."""
+    stop = {w.lower() for w in words}
+    for tok in span:
+        if tok.lower_ in stop:
+            part = span[:tok.i - span.start]
+            return part.text if len(part) else None
+    return None
 
 
 def _slice(span, bounds) -> str | None:
