@@ -215,3 +215,33 @@ def test_html_structure(tmp_path):
     ]
     assert [l.url for l in doc.blocks[1].links] == ["https://aqua4all.eu/"]
     assert doc.meta_fallback["title"] == "Forum | Example network" and doc.meta_fallback["author"] == "Ana Lopes"
+
+
+@ENGINES
+def test_a_ruled_frame_around_prose_is_read_as_text_column_by_column(tmp_path, engine):
+    """A Word layout table (a label column, a text column, a rule under every line) is running
+    text: its sentences are whole and the labels do not cut into them."""
+    prose = ["The registry should let every member state publish its own models and",
+             "keep them up to date, so that other administrations can find and reuse",
+             "them without asking the editors first. Participants also asked for a",
+             "simple way to compare two versions of a model, which the team will study",
+             "before the next workshop in the spring of the coming year together."]
+    path = tmp_path / "frame.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    height, top, step = A4[1], 120, 16
+    c.setFont("Helvetica", 10)
+    c.drawString(60, height - 90, "Workshop summary")
+    c.drawString(65, height - (top + 2 * step + 11), "Moderator:")
+    for i, line in enumerate(prose):
+        c.drawString(165, height - (top + i * step + 11), line)
+    bottom = top + len(prose) * step
+    for x in (60, 160, 545):
+        c.line(x, height - top, x, height - bottom)
+    for i in range(len(prose) + 1):
+        c.line(60, height - (top + i * step), 545, height - (top + i * step))
+    c.showPage()
+    c.save()
+    doc = read_document(path, pdf_engine=engine)
+    assert not [b for b in doc.blocks if b.kind == TABLE_ROW]
+    assert " ".join(prose) in doc.text  # one sentence flow, no label inside it
+    assert "Moderator:" in doc.text

@@ -26,7 +26,7 @@ from .layout import (
     read_page,
     strip_running_lines,
 )
-from .tables import inside, place_tables, table_lines
+from .tables import frame_lines, inside, is_prose_frame, place_frame, place_tables, table_lines
 
 OCR_HINT = "run OCR first (for example `ocrmypdf in.pdf out.pdf`) and extract the OCR'd file"
 
@@ -197,14 +197,25 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
     # a gap of 15% of the font size splits words: tight justified lines keep their spaces
     raw = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False,
                              x_tolerance_ratio=0.15)
-    tables = []
+    tables, frames = [], []
     if page.lines or page.rects:
         try:
             # a table's header may stand alone at the foot of a page
-            tables = [t for t in page.find_tables() if t.rows and len(t.rows[0].cells) >= 2]
+            found = [t for t in page.find_tables() if t.rows and len(t.rows[0].cells) >= 2]
         except Exception:  # noqa: BLE001 - a table we cannot read stays as text
-            tables = []
-    boxes = [t.bbox for t in tables]
+            found = []
+        for table in found:
+            try:
+                rows = table.extract()
+            except Exception:  # noqa: BLE001 - a table we cannot read is left out
+                continue
+            if is_prose_frame(rows):
+                frames.append((table.bbox, [r.cells for r in table.rows]))
+            else:
+                tables.append((table, rows))
+    frame_boxes = [bbox for bbox, _ in frames]
+    boxes = [t.bbox for t, _ in tables] + frame_boxes
+    framed: list[Word] = []  # the words of prose frames, read column by column
     words, cids, chars = [], 0, 0
     for w in raw:
         text, n = clean_word(w["text"])
@@ -217,7 +228,9 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
         chars += len(text)
         word = Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0),
                     is_bold_font(w.get("fontname", "")))
-        if not inside(word, boxes):
+        if frame_boxes and inside(word, frame_boxes):
+            framed.append(word)
+        elif not inside(word, boxes):
             words.append(word)
     link_failed = False
     try:
@@ -226,13 +239,11 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
         links, link_failed = [], True
     links = [(u if isinstance(u, str) else u.decode("latin-1", "replace"), *rest) for u, *rest in links]
     lines = read_page(words, number)
-    for table in tables:
-        try:
-            rows, cells = table.extract(), [r.cells for r in table.rows]
-        except Exception:  # noqa: BLE001 - a table we cannot read is left out
-            continue
-        lines.extend(table_lines(rows, cells, table.bbox, number, links))
+    for table, rows in tables:
+        lines.extend(table_lines(rows, [r.cells for r in table.rows], table.bbox, number, links))
     lines = place_tables(lines)
+    for bbox, cells in frames:
+        lines = place_frame(lines, frame_lines(framed, cells, bbox, number), bbox)
     attach_links(lines, links)
     for line in lines:
         line.release()

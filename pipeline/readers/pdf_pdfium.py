@@ -17,7 +17,7 @@ from ..errors import ReportError
 from .builder import DocumentBuilder
 from .layout import BlockAssembler, Word, attach_links, clean_word, read_page, strip_running_lines
 from .pdf import OCR_HINT, _metadata_from
-from .tables import edge, grid_tables, inside, place_tables, table_lines
+from .tables import edge, frame_lines, grid_tables, inside, is_prose_frame, place_frame, place_tables, table_lines
 
 # a run of non-space characters; a hyphen mark ends one (the next line follows it directly)
 _RUN = re.compile("[^ \t\r\n\u00a0\x02\ufffe]+[\x02\ufffe]?|[\x02\ufffe]")
@@ -54,14 +54,19 @@ def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, passwo
                 links = _links(doc, page, raw)
                 edges = _edges(page, raw)
                 tables = grid_tables(edges, (0, 0, page.get_width(), page.get_height()), words) if edges else []
-                if tables:
-                    boxes = [bbox for _, _, bbox in tables]
+                frames = [t for t in tables if is_prose_frame(t[0])]
+                tables = [t for t in tables if not is_prose_frame(t[0])]
+                if tables or frames:
+                    boxes = [bbox for _, _, bbox in tables + frames]
+                    framed = [w for w in words if inside(w, [bbox for _, _, bbox in frames])]
                     words = [w for w in words if not inside(w, boxes)]
                 lines = read_page(words, number)
                 for rows, cells, bbox in tables:
                     lines.extend(table_lines(rows, cells, bbox, number, links))
                 if tables:
                     lines = place_tables(lines)
+                for _, cells, bbox in frames:
+                    lines = place_frame(lines, frame_lines(framed, cells, bbox, number), bbox)
                 attach_links(lines, links)
                 for line in lines:
                     line.release()

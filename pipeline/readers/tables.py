@@ -16,6 +16,45 @@ from .layout import Line, Word, clean_word, group_rows
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down page coordinates)
 
 
+# A ruled frame around prose (a Word layout table: a label column and a text column) is read as
+# text: most of its filled rows hold a single cell, and those cells hold sentences, not values.
+PROSE_FRAME_SINGLE_CELL_SHARE = 0.8
+PROSE_FRAME_MIN_WORDS_PER_CELL = 6
+
+
+def is_prose_frame(rows: Sequence[Sequence[str | None]]) -> bool:
+    """True for a grid whose rows are lines of running text rather than records."""
+    filled = [cells for cells in ([c for c in row if c and c.strip()] for row in rows) if cells]
+    single = [cells[0] for cells in filled if len(cells) == 1]
+    if len(filled) < 3 or len(single) < PROSE_FRAME_SINGLE_CELL_SHARE * len(filled):
+        return False
+    return sum(len(c.split()) for c in single) >= PROSE_FRAME_MIN_WORDS_PER_CELL * len(single)
+
+
+def frame_lines(words: list[Word], boxes: Sequence[Sequence[Box | None]], bbox: Box, page: int) -> list[Line]:
+    """The text of a prose frame, column by column (its label column, then its text column),
+    each column's words grouped into lines as on a page."""
+    # a column starts where most rows have a cell starting (merged cells add starts of their own)
+    counts: dict[float, int] = {}
+    for row in boxes:
+        for x in {round(c[0], 1) for c in row if c} - {round(bbox[0], 1)}:
+            counts[x] = counts.get(x, 0) + 1
+    starts = sorted(x for x, n in counts.items() if n >= len(boxes) / 2)
+    mine = [w for w in words if inside(w, [bbox])]
+    lines: list[Line] = []
+    for column in range(len(starts) + 1):
+        words_here = [w for w in mine if sum(1 for b in starts if (w.x0 + w.x1) / 2 > b) == column]
+        lines.extend(Line(page, row) for row in group_rows(words_here))
+    return lines
+
+
+def place_frame(lines: list[Line], frame: list[Line], bbox: Box) -> list[Line]:
+    """Put a frame's lines before the first line below its top in the same column."""
+    x0, top, x1, _ = bbox
+    at = next((i for i, l in enumerate(lines) if l.top >= top and l.x0 < x1 and l.x1 > x0), len(lines))
+    return lines[:at] + frame + lines[at:]
+
+
 def table_lines(rows: Sequence[Sequence[str | None]], boxes: Sequence[Sequence[Box | None]], bbox: Box,
                 page: int, links: list) -> list[Line]:
     """One Line per non-empty row; link annotations inside a cell point at that cell's text."""
