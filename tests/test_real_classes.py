@@ -89,8 +89,9 @@ def test_speakers_initials_are_not_acronyms_of_projects(tmp_path):
 
 def test_a_name_defined_as_a_tool_is_a_project(tmp_path):
     report = run(tmp_path, "# Hackathon report\n\nGraphKit is a web application for exploring graphs. "
-                           "Birds of a Feather is a format of informal sessions. There is a tool for that.\n")
-    assert "GraphKit" in names(report)
+                           "Birds of a Feather is a format of informal sessions. There is a tool for that. "
+                           "Buildor [3] is the build tool of the group. Nixel [9] is a cross-platform build tool.\n")
+    assert {"GraphKit", "Buildor", "Nixel"} <= names(report)
     assert not names(report) & {"Feather", "There", "Birds"}
     french = run(tmp_path, "# Compte rendu\n\nCartoLibre est un outil libre de cartographie.\n", "rapport.md")
     assert "CartoLibre" in names(french)
@@ -110,6 +111,22 @@ def test_the_event_itself_or_a_session_is_not_a_project(tmp_path):
     found = names(run(tmp_path, text))
     assert "GraphCamp Workshop" not in found
     assert {"TileForge", "Open Maps Initiative"} <= found
+
+
+def test_keywords_of_a_query_are_not_acronyms_of_projects(tmp_path):
+    text = ("# Report\n\nThe query was CONSTRUCT { ?s ?p ?o } WHERE { ?s a ?c } UNION { ?s b ?c }.\n\n"
+            "A second query: SELECT ?x WHERE { ?x a ?y } UNION { ?x b ?y }.\n\n"
+            "The TRAPIX archive was loaded.\n\nTRAPIX was then queried.\n")
+    found = names(run(tmp_path, text))
+    assert not found & {"CONSTRUCT", "WHERE", "UNION", "SELECT"}
+    assert "TRAPIX" in found
+
+
+def test_the_language_a_library_is_written_in_is_not_part_of_its_name(tmp_path):
+    found = names(run(tmp_path, "# Report\n\nThe extractor uses the Graph Walker Java library and the "
+                                "Tidy Frames R package.\n"))
+    assert {"Graph Walker", "Tidy Frames"} <= found
+    assert not found & {"Graph Walker Java", "Tidy Frames R"}
 
 
 # -- numbers ------------------------------------------------------------------------------

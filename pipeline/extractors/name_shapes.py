@@ -135,6 +135,8 @@ class NameShapes:
                 after = block.text[m.end():m.end() + 64].split()[:1]
                 if any(w.isupper() and sum(c.isalpha() for c in w) >= 2 for w in before + after):
                     continue  # a word of a name in capitals (`TALENT JOURNEY`), not an acronym
+                if any(w[:1] in "{}?" or w[-1:] in "{}" for w in before + after):
+                    continue  # a keyword of code or a query (`} UNION {`, `WHERE ?x`)
                 seen.setdefault(m.group(1), []).append(i)
         cands = []
         for word, blocks in seen.items():

@@ -70,6 +70,7 @@ class ProjectFinder:
         self.action_words = {w.lower() for w in rules.words("recommendations.imperative_verbs")}
         self.connectors = {w.lower() for w in rules.words("projects.name_connectors")}
         self.event_name_words = {w.lower() for w in rules.words("projects.event_name_words")}
+        self.languages = {w.lower() for w in rules.words("projects.programming_languages")}
 
     # -- name checks ---------------------------------------------------------------
     def clean_name(self, name: str) -> str | None:
@@ -266,6 +267,9 @@ class ProjectFinder:
                     # `the Mosaic Heritage Network` (but `the ICEBREAK Initiative` is ICEBREAK)
                     name = _slice(span, [rule["name"][0], None])
                 name = _trim_lower(name, self.connectors)
+                words = name.split()
+                if len(words) > 1 and words[-1].lower() in self.languages:
+                    name = " ".join(words[:-1])  # `the Wikidata Toolkit Java library`: written in Java
             if span.start > sent.start and doc[span.start - 1].lower_ in rule.get("not_after", ()):
                 continue  # `Birds of a Feather is a ...`: the name is the end of a longer one
             name = self.clean_name(name) if name else None
