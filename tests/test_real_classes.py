@@ -129,6 +129,14 @@ def test_the_language_a_library_is_written_in_is_not_part_of_its_name(tmp_path):
     assert not found & {"Graph Walker Java", "Tidy Frames R"}
 
 
+def test_people_listed_where_projects_are_expected_are_not_projects(tmp_path):
+    text = ("# Committee\n\n## Hosted projects\n\n- Anne Tilloy\n- Jonas van den Bogaard\n- Boris DOLLEY\n"
+            "- GridFlux\n- Open Meter Hub\n")
+    found = names(run(tmp_path, text))
+    assert not found & {"Anne Tilloy", "Jonas van den Bogaard", "Boris DOLLEY"}
+    assert {"GridFlux", "Open Meter Hub"} <= found
+
+
 # -- numbers ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, value", [

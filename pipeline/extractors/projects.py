@@ -71,6 +71,8 @@ class ProjectFinder:
         self.connectors = {w.lower() for w in rules.words("projects.name_connectors")}
         self.event_name_words = {w.lower() for w in rules.words("projects.event_name_words")}
         self.languages = {w.lower() for w in rules.words("projects.programming_languages")}
+        self.given_names = {w.casefold() for w in rules.words("people.given_names")}
+        self.particles = set(rules.words("metadata.name_particles"))
 
     # -- name checks ---------------------------------------------------------------
     def clean_name(self, name: str) -> str | None:
@@ -368,10 +370,24 @@ class ProjectFinder:
         """What the written forms say against being a project: `BioHackathon Europe`, `OpenSSF
         Presentation` name an event or a session (`event_name_words` of projects.json), unless a
         form says it is a project (`Open Review Initiative`)."""
+        found = []
         words = {w.lower().strip("()[],.;:") for f in forms for w in f.split()}
         if words & self.event_name_words and not words & self.context_words:
-            return ["name:event"]
-        return []
+            found.append("name:event")
+        if any(self._person(f) for f in forms):
+            found.append("name:person")
+        return found
+
+    def _person(self, name: str) -> bool:
+        """`Anne Tilloy`, `Jonas van den Bogaard`, `Boris DOLLEY`: a given name, then capitalised
+        words or name particles (`given_names` of people.json, `name_particles` of metadata.json)."""
+        words = name.split()
+        if not 2 <= len(words) <= 4 or words[0].casefold() not in self.given_names:
+            return False
+        rest = words[1:]
+        return rest[-1][:1].isupper() and all(
+            (w[:1].isupper() and w.replace("-", "").replace("'", "").replace("’", "").isalpha()) or w in self.particles
+            for w in rest)
 
     @staticmethod
     def _domain_urls(ctx: BlockContext, projects: list[Project], url_owner: dict[str, str]) -> None:
