@@ -286,6 +286,16 @@ def test_imperative_lists_and_action_items_are_recommendations(tmp_path):
     assert "How might we" not in texts
 
 
+def test_a_reported_proposal_is_a_recommendation(tmp_path):
+    report = run(tmp_path, "# Minutes\n\nThe editors discussed the issue. BVN proposed to adopt this suggestion. "
+                           "The chair proposed the agenda.\n")
+    texts = [r.text for r in report.recommendations]
+    assert "BVN proposed to adopt this suggestion." in texts
+    assert not any("proposed the agenda" in t for t in texts)
+    french = run(tmp_path, "# Compte rendu\n\nLe comité a proposé de publier les données en mai.\n", "cr.md")
+    assert any("proposé de publier" in r.text for r in french.recommendations)
+
+
 def test_markdown_footnotes_are_read(tmp_path):
     report = run(tmp_path, "# Report\n\nThe pipeline is on GitHub[^1].\n\n[^1]: https://github.com/o/skim2mt\n")
     assert "https://github.com/o/skim2mt" in [u.url for u in report.urls]
