@@ -245,3 +245,15 @@ def test_a_ruled_frame_around_prose_is_read_as_text_column_by_column(tmp_path, e
     assert not [b for b in doc.blocks if b.kind == TABLE_ROW]
     assert " ".join(prose) in doc.text  # one sentence flow, no label inside it
     assert "Moderator:" in doc.text
+
+
+@pytest.mark.parametrize("first, second, joined", [
+    ("see https://example.org/collection/semantic-", "interoperability-community for more",
+     "see https://example.org/collection/semantic-interoperability-community for more"),
+    ("at www.example.eu/the-open-", "data-portal today", "at www.example.eu/the-open-data-portal today"),
+    ("at example.eu/to-unveil-", "new-policy today", "at example.eu/to-unveil-new-policy today"),
+    ("the partner-", "ships grew", "the partnerships grew"),  # a word, not an address: hyphenation
+])
+def test_a_hyphen_ending_a_line_inside_an_address_stays(first, second, joined):
+    from pipeline.readers.layout import join_hyphenated
+    assert join_hyphenated(first, second, set(), set()) == joined

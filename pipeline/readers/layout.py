@@ -327,6 +327,9 @@ def join_hyphenated(first: str, second: str, vocab: set[str], keep_prefixes: set
     if not m or not n:
         return None
     head, tail = m.group(1), n.group(1)
+    last = first.rsplit(None, 1)[-1]
+    if re.match(r"(?:https?://|www\.)", last, re.I) or ("/" in last and "." in last.split("/", 1)[0]):
+        return first + second  # a hyphen ending a line inside an address is the address's own
     joined, hyphenated = (head + tail).lower(), (head + "-" + tail).lower()
     if hyphenated in vocab and joined not in vocab:
         return first + second
