@@ -296,6 +296,19 @@ def test_a_reported_proposal_is_a_recommendation(tmp_path):
     assert any("proposé de publier" in r.text for r in french.recommendations)
 
 
+def test_a_modal_in_a_relative_or_subordinate_clause_is_no_call(tmp_path):
+    text = ("# Minutes\n\nThis is the deadline for which the buyer must receive the tenders. "
+            "The report lists the packages that must work together. "
+            "This is important if several versions need to coexist. "
+            "The registry should offer a search by domain.\n")
+    texts = [r.text for r in run(tmp_path, text).recommendations]
+    assert texts == ["The registry should offer a search by domain."]
+    french = ("# Compte rendu\n\nLa liste des jeux qui doivent être ouverts est publiée. "
+              "Le portail devrait proposer une recherche par commune.\n")
+    texts = [r.text for r in run(tmp_path, french, "cr.md").recommendations]
+    assert texts == ["Le portail devrait proposer une recherche par commune."]
+
+
 def test_markdown_footnotes_are_read(tmp_path):
     report = run(tmp_path, "# Report\n\nThe pipeline is on GitHub[^1].\n\n[^1]: https://github.com/o/skim2mt\n")
     assert "https://github.com/o/skim2mt" in [u.url for u in report.urls]
