@@ -137,6 +137,13 @@ def test_people_listed_where_projects_are_expected_are_not_projects(tmp_path):
     assert {"GridFlux", "Open Meter Hub"} <= found
 
 
+def test_a_section_headed_by_a_name_it_keeps_using_presents_it(tmp_path):
+    text = ("# Hackathon report\n\n## Gatekeep\n\nWe put a Gatekeep instance in front of the service.\n\n"
+            "### Setup\n\nGatekeep then asks the identity provider.\n\n## License\n\nThe License is MIT.\n")
+    found = names(run(tmp_path, text))
+    assert "Gatekeep" in found and "License" not in found
+
+
 # -- numbers ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, value", [

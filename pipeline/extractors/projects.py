@@ -48,6 +48,10 @@ class ProjectGroup:
     evidence: list[str] = field(default_factory=list)
 
 
+# `3.2 `, `IV. `, `A) `: the numbering of a heading
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\))\s+")
+
+
 class ProjectFinder:
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
@@ -70,6 +74,7 @@ class ProjectFinder:
         self.action_words = {w.lower() for w in rules.words("recommendations.imperative_verbs")}
         self.connectors = {w.lower() for w in rules.words("projects.name_connectors")}
         self.event_name_words = {w.lower() for w in rules.words("projects.event_name_words")}
+        self.sentence_words = set(rules.words("projects.sentence_words"))
         self.languages = {w.lower() for w in rules.words("projects.programming_languages")}
         self.given_names = {w.casefold() for w in rules.words("people.given_names")}
         self.particles = set(rules.words("metadata.name_particles"))
@@ -166,6 +171,7 @@ class ProjectFinder:
                 if cand:
                     cands.append(cand)
         cands.extend(self._named_links(ctx))
+        cands.extend(self._heading_subjects(ctx))
         cands.extend(self._section_entries(ctx))
         cands.extend(self._tables(ctx))
         cands.extend(self._patterns(ctx))
@@ -199,6 +205,32 @@ class ProjectFinder:
                     continue
                 url = next((u.url for u in ctx.urls[i] if url_start <= u.char_start < end), None)
                 cands.append(Candidate(name, i, [], None, url, evidence=["link:name-url"]))
+        return cands
+
+    def _heading_subjects(self, ctx: BlockContext) -> list[Candidate]:
+        """`## Keycloak` (or `3.2 Nix`) over text that names it again at least twice: the section
+        presents what its heading names."""
+        cands = []
+        blocks = ctx.doc.blocks
+        for i, block in enumerate(blocks):
+            if block.kind != HEADING or ctx.in_references(i):
+                continue
+            words = _NUMBERING.sub("", block.text).strip().split()
+            if not 1 <= len(words) <= 3 or words[0] in self.sentence_words \
+                    or (len(words) > 1 and all(w.isupper() for w in words)) \
+                    or not all(w[:1].isupper() or is_distinctive(w) or w.lower() in self.connectors for w in words):
+                continue
+            name = self.clean_name(" ".join(words))
+            if not name:
+                continue
+            said = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+            mentions = 0
+            for later in blocks[i + 1:]:
+                if later.kind == HEADING and later.level <= block.level:
+                    break  # its subsections still belong to it
+                mentions += len(said.findall(later.text))
+            if mentions >= 2:  # once is a title over its topic (`License`, `Feedback`)
+                cands.append(Candidate(name, i, [], None, None, evidence=["heading:named-subject"]))
         return cands
 
     def _section_entries(self, ctx: BlockContext) -> list[Candidate]:
