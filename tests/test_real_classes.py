@@ -144,6 +144,15 @@ def test_a_section_headed_by_a_name_it_keeps_using_presents_it(tmp_path):
     assert "Gatekeep" in found and "License" not in found
 
 
+def test_a_phrase_before_a_link_is_not_a_name(tmp_path):
+    text = ("# Minutes\n\n- 80 open issues on GitHub: https://github.com/acme/spec/issues\n"
+            "- BVN proposed not to include dcat:Resource https://www.w3.org/TR/vocab-dcat-2/\n"
+            "- GeoPortal Hub: https://geoportal.example.eu\n")
+    found = names(run(tmp_path, text))
+    assert "GeoPortal Hub" in found
+    assert not any(n.startswith(("80 open", "BVN proposed")) for n in found)
+
+
 # -- numbers ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, value", [

@@ -104,8 +104,12 @@ class ProjectFinder:
             return False
         if strong:
             return True
-        # outside a list of projects, a name has a distinctive word (`DIHVB`, `PoVE`, `3LoE`)
-        return any(is_distinctive(w) for w in words) and not head.rstrip().endswith(".")
+        # outside a list of projects, a name has a distinctive word (`DIHVB`, `PoVE`, `3LoE`) and
+        # is mostly capitalised words (`80 open issues on GitHub` is a phrase about a link)
+        content = [w for w in words if w.lower() not in self.connectors]
+        capitalised = sum(1 for w in content if w[:1].isupper() or is_distinctive(w))
+        return any(is_distinctive(w) for w in words) and not head.rstrip().endswith(".") \
+            and 2 * capitalised > len(content)
 
     # -- candidates from structure ---------------------------------------------------
     def split_entry(self, text: str) -> tuple[str, str | None]:
