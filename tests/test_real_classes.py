@@ -135,6 +135,11 @@ def test_people_listed_where_projects_are_expected_are_not_projects(tmp_path):
     found = names(run(tmp_path, text))
     assert not found & {"Anne Tilloy", "Jonas van den Bogaard", "Boris DOLLEY"}
     assert {"GridFlux", "Open Meter Hub"} <= found
+    # a company and its speaker run together on a slide: the name does not take the person
+    found = names(run(tmp_path, "# Talks\n\nBy ScaleGrid Lenka and ScaleGrid Lenka again.\n\n"
+                                "The Red Hat Ana Jiménez project was shown.\n"))
+    assert "ScaleGrid" in found
+    assert not found & {"ScaleGrid Lenka", "Red Hat Ana Jiménez"}
 
 
 def test_a_section_headed_by_a_name_it_keeps_using_presents_it(tmp_path):

@@ -79,6 +79,7 @@ class NameShapes:
         self.suffixed = re.compile(rf"(?<![\w./@-])([A-Za-z][\w-]*\.(?:{suffixes}))(?![\w/@-]|\.\w)") if suffixes else None
         self.common_acronyms = {a.upper() for a in rules.words("projects.common_acronyms")}
         self.speech_verbs = {w.lower() for w in rules.words("projects.speech_verbs")}
+        self.given_names = {w.casefold() for w in rules.words("people.given_names")}
 
     def repository_links(self, ctx: BlockContext) -> list[Candidate]:
         """`[ddeboer/imap](https://github.com/ddeboer/imap)`: a link to a code repository or package
@@ -162,8 +163,9 @@ class NameShapes:
                 if sum(c.isalpha() for c in word) < 3:
                     continue  # `v0`, `q1`, `x86`: versions and labels
                 # `AgroForum Drylands`: capitalised words right after belong to the name when
-                # the report writes them together again
-                if more and not any(w.lower() in self.generic or w in self.sentence_words for w in more.split()):
+                # the report writes them together again (not a speaker's given name: `LambdaTest Lenka`)
+                if more and not any(w.lower() in self.generic or w in self.sentence_words
+                                    or w.casefold() in self.given_names for w in more.split()):
                     longer.setdefault(word, word + more)
                     if longer[word] == word + more and (word + more) in seen:
                         word += more

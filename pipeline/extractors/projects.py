@@ -76,7 +76,7 @@ class ProjectFinder:
         self.event_name_words = {w.lower() for w in rules.words("projects.event_name_words")}
         self.sentence_words = set(rules.words("projects.sentence_words"))
         self.languages = {w.lower() for w in rules.words("projects.programming_languages")}
-        self.given_names = {w.casefold() for w in rules.words("people.given_names")}
+        self.given_names = self.shapes.given_names
         self.particles = set(rules.words("metadata.name_particles"))
 
     # -- name checks ---------------------------------------------------------------
@@ -415,15 +415,17 @@ class ProjectFinder:
         return found
 
     def _person(self, name: str) -> bool:
-        """`Anne Tilloy`, `Jonas van den Bogaard`, `Boris DOLLEY`: a given name, then capitalised
-        words or name particles (`given_names` of people.json, `name_particles` of metadata.json)."""
+        """`Anne Tilloy`, `Jonas van den Bogaard`, `Boris DOLLEY`, and a name that ends in one
+        (`Red Hat Ana Jiménez`: a company and its speaker run together): a given name, then
+        capitalised words or name particles (`given_names` of people.json, `name_particles` of
+        metadata.json)."""
         words = name.split()
-        if not 2 <= len(words) <= 4 or words[0].casefold() not in self.given_names:
-            return False
-        rest = words[1:]
-        return rest[-1][:1].isupper() and all(
-            (w[:1].isupper() and w.replace("-", "").replace("'", "").replace("’", "").isalpha()) or w in self.particles
-            for w in rest)
+        for start in range(len(words) - 1):
+            rest = words[start + 1:]
+            if words[start].casefold() in self.given_names and len(rest) <= 3 and rest[-1][:1].isupper() \
+                    and all(_name_word(w) or w in self.particles for w in rest):
+                return True
+        return False
 
     @staticmethod
     def _domain_urls(ctx: BlockContext, projects: list[Project], url_owner: dict[str, str]) -> None:
@@ -487,6 +489,11 @@ def _signals(p: Project) -> list[str]:
     if p.description:
         found.append("description:given")
     return found
+
+
+def _name_word(word: str) -> bool:
+    """A capitalised word of letters (`Tilloy`, `DOLLEY`, `Jiménez`, `O'Neil`, `Schneider-Lunitz`)."""
+    return word[:1].isupper() and word.replace("-", "").replace("'", "").replace("’", "").isalpha()
 
 
 def _trim_lower(name: str, connectors: set[str]) -> str:
