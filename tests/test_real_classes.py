@@ -275,6 +275,13 @@ def test_authors_from_bylines_and_front_matter(tmp_path):
 
 # -- structure ----------------------------------------------------------------------------
 
+def test_an_icon_after_each_author_does_not_hide_the_byline(tmp_path):
+    """An ORCID logo set in a private-use glyph between a name and its affiliation mark."""
+    report = run(tmp_path, "# Secure storage in the cloud\n\nAna Lopes \ue000 1 , Ben Ruiz \ue000 2,3 , "
+                           "Carla Diaz \ue000 1\n\nThe team met in Kassel.\n")
+    assert report.document.author == "Ana Lopes"
+
+
 def test_headings_in_plain_text_without_marks(tmp_path):
     report = run(tmp_path, "Workshop on open data\n\nThe workshop gathered users of the portal.\n\n"
                            "Main outcomes\n\nParticipants agreed on a roadmap.\n", name="notes.txt")

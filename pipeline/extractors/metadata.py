@@ -25,6 +25,7 @@ class Metadata:
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
 # `Leonid Kostrykin 1,2 , Tatiana Woller 3 , ...`, `Jose Emilio Labra Gayo1*, ...`
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _AFFILIATED = re.compile(r"^(?P<name>(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]*[^\W\d_])\s*[\d*†‡]+(?:\s*,\s*[\d*†‡]+)*\s*"
                          r"(?:,|and\b|&)\s*[A-Z]")
 # `L. Sexton-Kennedy, B. Hegner, B. Viren`
@@ -226,7 +227,9 @@ class MetadataFinder:
         return best[1] if best else None
 
     def _author(self, doc: Document, head_blocks: int) -> str | None:
-        lines = [line.strip() for block in doc.blocks[:head_blocks] for line in (block.lines or [block.text])]
+        # icons set in a private-use glyph (an ORCID logo after each name) are not text
+        lines = [" ".join(_PRIVATE_USE.sub(" ", line).split())
+                 for block in doc.blocks[:head_blocks] for line in (block.lines or [block.text])]
         for n, line in enumerate(lines):
             m = self.author_line.match(line)
             if m:
