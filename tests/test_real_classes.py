@@ -275,6 +275,12 @@ def test_authors_from_bylines_and_front_matter(tmp_path):
 
 # -- structure ----------------------------------------------------------------------------
 
+def test_a_masthead_field_before_the_title_is_not_the_title(tmp_path):
+    report = run(tmp_path, "Hackathon series: Spring Hackathon 2024 Kassel, Germany, 2024 Project 3\n\n"
+                           "Submitted: 07 Mar 2025\n\n# Secure storage as a service in the cloud\n\nText.\n")
+    assert report.document.title == "Secure storage as a service in the cloud"
+
+
 def test_an_icon_after_each_author_does_not_hide_the_byline(tmp_path):
     """An ORCID logo set in a private-use glyph between a name and its affiliation mark."""
     report = run(tmp_path, "# Secure storage in the cloud\n\nAna Lopes \ue000 1 , Ben Ruiz \ue000 2,3 , "

@@ -25,6 +25,8 @@ class Metadata:
 
 _YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
 # `Leonid Kostrykin 1,2 , Tatiana Woller 3 , ...`, `Jose Emilio Labra Gayo1*, ...`
+# `Series: ...`, `Submitted: 07 Mar 2025`: a label of up to three words, then its value
+_LABELLED = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}[\w’'-]+\s*:\s+\S")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _AFFILIATED = re.compile(r"^(?P<name>(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]*[^\W\d_])\s*[\d*†‡]+(?:\s*,\s*[\d*†‡]+)*\s*"
                          r"(?:,|and\b|&)\s*[A-Z]")
@@ -220,6 +222,8 @@ class MetadataFinder:
             if not words or len(words) > 25 or bare.rstrip(":?") in self.not_titles or bare.endswith((":", "?")) \
                     or re.search(r"\.{4,}|…{2,}", text):
                 continue  # a table of contents entry (`ABOUT THIS REPORT ....... 3`)
+            if not top and _LABELLED.match(text):
+                continue  # a field of a masthead (`BioHackathon series: ...`, `Submitted: 07 Mar`)
             score = -0.1 * i + (0.5 if top else 0.0) + (0.4 if any(w in bare for w in self.title_words) else 0.0)
             score += 0.3 if len(words) >= 3 else 0.0
             if best is None or score > best[0]:
