@@ -227,6 +227,13 @@ def test_the_event_date_not_the_publication_date(tmp_path):
     assert report.document.author == "Roger Luo"
 
 
+def test_an_event_date_field_with_several_days_spans_them(tmp_path):
+    report = run(tmp_path, "# Minutes\n\n| Project: | Ontology | Meeting Date/Time: | 2019-10-10 / 09.30 – 17.00 "
+                           "2019-10-11 / 09.30 – 15.00 |\n|---|---|---|---|\n| Chair: | Ana Lopes | Issue Date: | "
+                           "2019-10-29 |\n\nThe group met.\n")
+    assert (report.document.date_start, report.document.date_end) == ("2019-10-10", "2019-10-11")
+
+
 def test_a_date_without_year_takes_the_year_of_publication(tmp_path):
     report = run(tmp_path, "---\ntitle: Retour sur les rencontres\ndate: 2021-11-04\n---\n\n"
                            "Les rencontres se sont tenues les 14 et 15 octobre à Aix.\n", name="retour.md")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from ..model import HEADING, Document
 from ..rules import Rules
@@ -89,8 +89,8 @@ class DateFinder:
         found = self.find_at(text, skip, year)
         return found[1] if found else None
 
-    def find_at(self, text: str, skip=None, year: int | None = None) -> tuple[int, tuple[str, str]] | None:
-        """(offset, dates) of the first date in `text`, as `find`."""
+    def find_at(self, text: str, skip=None, year: int | None = None) -> tuple[int, tuple[str, str], int] | None:
+        """(offset, dates, end offset) of the first date in `text`, as `find`."""
         best = None
         patterns = self.patterns if _YEAR.search(text) else []
         low = text.lower() if year is not None else ""
@@ -102,7 +102,7 @@ class DateFinder:
                     continue
                 found = self._dates(m, year)
                 if found and (best is None or m.start() < best[0]):
-                    best = (m.start(), found)
+                    best = (m.start(), found, m.end())
                 break
         return best
 
@@ -170,7 +170,7 @@ class MetadataFinder:
                 if not found:
                     continue
                 if self._about_event(text, found[0]):
-                    return found[1]
+                    return self._through_later_dates(text, found)
                 first = first or found[1]
         if first:
             return first
@@ -183,6 +183,20 @@ class MetadataFinder:
                     return found
             return published
         return None, None
+
+    def _through_later_dates(self, text: str, found: tuple[int, tuple[str, str], int]) -> tuple[str, str]:
+        """`Meeting Date/Time: 2019-10-10 / 09.30 – 17.00 2019-10-11 / 09.30 – 15.00`: the days a
+        field ties to the event run from its first date to its last (within a month)."""
+        _, (start, end), at = found
+        field = text[at:].split(" | ")[0]
+        while True:
+            more = self.dates.find_at(field)
+            if not more:
+                return start, end
+            later = more[1][1]
+            if later > end and date.fromisoformat(later) - date.fromisoformat(start) <= timedelta(days=31):
+                end = later
+            field = field[more[2]:]
 
     def _about_event(self, line: str, start: int) -> bool:
         before = line[max(0, start - 80):start].lower()
