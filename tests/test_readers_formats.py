@@ -257,3 +257,25 @@ def test_a_ruled_frame_around_prose_is_read_as_text_column_by_column(tmp_path, e
 def test_a_hyphen_ending_a_line_inside_an_address_stays(first, second, joined):
     from pipeline.readers.layout import join_hyphenated
     assert join_hyphenated(first, second, set(), set()) == joined
+
+
+@ENGINES
+def test_small_capitals_are_one_word(tmp_path, engine):
+    """`REPORT` set in small capitals: a 12 pt `R` then `EPORT` at 9.6 pt, touching."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    path = tmp_path / "caps.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    x, y = 60, A4[1] - 100
+    for word in ("REPORT", "ON", "THE", "MEETING"):
+        c.setFont("Helvetica", 12)
+        c.drawString(x, y, word[0])
+        x += stringWidth(word[0], "Helvetica", 12)
+        c.setFont("Helvetica", 9.6)
+        c.drawString(x, y, word[1:])
+        x += stringWidth(word[1:], "Helvetica", 9.6) + stringWidth(" ", "Helvetica", 12)
+    c.setFont("Helvetica", 10)
+    c.drawString(60, A4[1] - 140, "The group met in the morning and discussed results.")
+    c.showPage()
+    c.save()
+    doc = read_document(path, pdf_engine=engine)
+    assert "REPORT ON THE MEETING" in doc.text

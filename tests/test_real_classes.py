@@ -367,6 +367,11 @@ def test_a_count_out_of_a_total_counts_the_noun_after_the_total(tmp_path):
     assert (Decimal(9), "members") in values(report) and (Decimal(15), "members") in values(report)
 
 
+def test_an_ordinal_suffix_set_apart_is_no_unit(tmp_path):
+    assert not run(tmp_path, "# Report\n\nReport on the 10 TH working group meeting.\n").figures
+    assert not run(tmp_path, "# Compte rendu\n\nBilan de la 3 e édition des rencontres.\n", "cr.md").figures
+
+
 def test_a_decimal_below_one_is_not_a_grouped_thousand(tmp_path):
     assert values(run(tmp_path, "# Report\n\nThe dose was 0.250 milligrams per patients.\n"))[0][0] == Decimal("0.250")
 

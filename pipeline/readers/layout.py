@@ -111,6 +111,26 @@ def clean_word(text: str) -> tuple[str, int]:
 
 # -- one page --------------------------------------------------------------------------
 
+def join_size_changes(words: list[Word]) -> list[Word]:
+    """`R` + `EPORT` -> `REPORT`: both engines cut a word where its font or size changes (small
+    capitals, a drop cap); parts that touch on one baseline are one word again, with the size of
+    the longer part. A raised footnote mark has its own baseline and stays apart. `words` are in
+    reading order."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if prev is not None:
+            size = min(prev.size, w.size) or 1.0
+            if abs(w.bottom - prev.bottom) <= 0.1 * size and -0.05 * size <= w.x0 - prev.x1 <= 0.15 * size \
+                    and w.text[:1].isalnum() and prev.text[-1:].isalnum():
+                major = prev if len(prev.text) >= len(w.text) else w
+                out[-1] = Word(prev.text + w.text, prev.x0, w.x1, min(prev.top, w.top), max(prev.bottom, w.bottom),
+                               major.size, major.bold)
+                continue
+        out.append(w)
+    return out
+
+
 def group_rows(words: list[Word]) -> list[list[Word]]:
     """Words whose vertical centres agree form a row, left to right."""
     rows: list[list[Word]] = []

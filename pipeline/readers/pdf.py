@@ -22,6 +22,7 @@ from .layout import (
     Word,
     attach_links,
     clean_word,
+    join_size_changes,
     is_bold_font,
     read_page,
     strip_running_lines,
@@ -216,18 +217,20 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
     frame_boxes = [bbox for bbox, _ in frames]
     boxes = [t.bbox for t, _ in tables] + frame_boxes
     framed: list[Word] = []  # the words of prose frames, read column by column
-    words, cids, chars = [], 0, 0
+    found_words, cids, chars = [], 0, 0
     for w in raw:
         text, n = clean_word(w["text"])
         cids += n
         if not text.strip():
             continue
         if n == 1 and text == "•":  # an unmapped glyph kept as a bullet is not text
-            words.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0)))
+            found_words.append((Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0)), True))
             continue
         chars += len(text)
-        word = Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0),
-                    is_bold_font(w.get("fontname", "")))
+        found_words.append((Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0),
+                                 is_bold_font(w.get("fontname", ""))), False))
+    words = [w for w, bullet in found_words if bullet]
+    for word in join_size_changes([w for w, bullet in found_words if not bullet]):
         if frame_boxes and inside(word, frame_boxes):
             framed.append(word)
         elif not inside(word, boxes):

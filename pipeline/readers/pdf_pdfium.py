@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import ReportError
 from .builder import DocumentBuilder
-from .layout import BlockAssembler, Word, attach_links, clean_word, read_page, strip_running_lines
+from .layout import BlockAssembler, Word, attach_links, clean_word, join_size_changes, read_page, strip_running_lines
 from .pdf import OCR_HINT, _metadata_from
 from .tables import edge, frame_lines, grid_tables, inside, is_prose_frame, place_frame, place_tables, table_lines
 
@@ -50,6 +50,7 @@ def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, passwo
             page = doc[number - 1]
             try:
                 words, page_chars = _words(page, raw)
+                words = join_size_changes(words)
                 chars += page_chars
                 links = _links(doc, page, raw)
                 edges = _edges(page, raw)
