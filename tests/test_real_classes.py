@@ -350,6 +350,14 @@ def test_a_modal_in_a_relative_or_subordinate_clause_is_no_call(tmp_path):
     assert texts == ["Le portail devrait proposer une recherche par commune."]
 
 
+def test_a_table_in_a_section_of_action_items_gives_its_items(tmp_path):
+    text = ("# Minutes\n\n## Action items\n\n| Volunteering Person | Item |\n| --- | --- |\n"
+            "| Ana L. | invite the partners to present their tools |\n| Ben, Carla | review the draft terms of the model |\n\n"
+            "## Attendance\n\n| Person | Organisation |\n| --- | --- |\n| Dan Roe | Example Institute of Research |\n")
+    texts = [r.text for r in run(tmp_path, text).recommendations]
+    assert texts == ["invite the partners to present their tools", "review the draft terms of the model"]
+
+
 def test_markdown_footnotes_are_read(tmp_path):
     report = run(tmp_path, "# Report\n\nThe pipeline is on GitHub[^1].\n\n[^1]: https://github.com/o/skim2mt\n")
     assert "https://github.com/o/skim2mt" in [u.url for u in report.urls]

@@ -91,6 +91,9 @@ class RecommendationFinder:
         for i, column in self._table_cells(ctx):
             in_list.add(i)
             hits.append(RecommendationHit(column, "list", i, ["table:column"]))
+        for i, column in self._section_tables(ctx, in_list):
+            in_list.add(i)
+            hits.append(RecommendationHit(column, "list", i, ["table:section"]))
         for i, analysis in enumerate(ctx.analyses):
             if i in in_list or ctx.doc.blocks[i].kind not in (PARAGRAPH, LIST_ITEM, TABLE_ROW):
                 continue
@@ -118,6 +121,27 @@ class RecommendationFinder:
             j = column(header)
             if j is not None and j < len(cells) and any(c.isalpha() for c in cells[j]):
                 yield i, cells[j].strip()
+
+    def _section_tables(self, ctx: BlockContext, done: set[int]):
+        """(block index, text) of the widest column of a table in a section headed `Action
+        items`, `Next steps` (`| Volunteering Person | Item |`): its rows are the section's items."""
+        tables: dict[int, list[int]] = {}
+        for i, header in ctx.table_rows(lambda cells: True):
+            if i not in done:
+                tables.setdefault(id(header), []).append(i)
+        for rows in tables.values():
+            headings = ctx.seg.headings_above(ctx.seg.block_section[rows[0]])
+            if not any(words_in(h, self.triggers) for h in headings[:1]):
+                continue
+            cells = [ctx.doc.blocks[i].cells for i in rows]
+            width = max(len(c) for c in cells)
+            words = [sum(len(c[j].split()) for c in cells if j < len(c)) / len(cells) for j in range(width)]
+            j = max(range(width), key=lambda k: words[k])
+            if words[j] < self.min_words:
+                continue
+            for i, row in zip(rows, cells):
+                if j < len(row) and any(ch.isalpha() for ch in row[j]):
+                    yield i, row[j].strip()
 
     @staticmethod
     def calls(doc) -> list[tuple[str, list[str]]]:
