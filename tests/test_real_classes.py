@@ -358,6 +358,16 @@ def test_a_table_in_a_section_of_action_items_gives_its_items(tmp_path):
     assert texts == ["invite the partners to present their tools", "review the draft terms of the model"]
 
 
+def test_an_order_may_open_with_an_adverb_or_a_connector(tmp_path):
+    text = ("# Minutes\n\nHow do we add a metric?\n\n- First check carefully that the metric is new.\n"
+            "- Otherwise follow the procedure above.\n\n"
+            "Actively participate in external communities to stay informed.\n")
+    texts = [r.text for r in run(tmp_path, text).recommendations]
+    assert "First check carefully that the metric is new." in texts
+    assert "Otherwise follow the procedure above." in texts
+    assert "Actively participate in external communities to stay informed." in texts
+
+
 def test_markdown_footnotes_are_read(tmp_path):
     report = run(tmp_path, "# Report\n\nThe pipeline is on GitHub[^1].\n\n[^1]: https://github.com/o/skim2mt\n")
     assert "https://github.com/o/skim2mt" in [u.url for u in report.urls]

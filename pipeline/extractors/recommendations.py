@@ -36,11 +36,14 @@ class RecommendationFinder:
         self.table_columns = {w.lower() for w in rules.words("recommendations.table_columns")}
         self.split_min_item_words = int(rules.get("recommendations.split_min_item_words", 40))
         self.imperatives = {w.lower() for w in rules.words("recommendations.imperative_verbs")}
+        self.openers = {w.lower() for w in rules.words("recommendations.imperative_openers")}
         self.imperative_min_items = int(rules.get("recommendations.imperative_min_items", 2))
 
     def opens_with_imperative(self, text: str) -> bool:
         """`Create a community page ...`, not `Update from FINOS` (a title) or `Use cases`."""
         words = re.findall(r"[^\W\d_][\w'’-]*", text)
+        while len(words) > 3 and words[0].lower() in self.openers:
+            words = words[1:]  # `Or create an issue ...`, `First check ...`
         if len(words) < 3 or words[0].lower() not in self.imperatives:
             return False
         return sum(w[:1].isupper() for w in words[1:4]) <= 1
