@@ -368,6 +368,15 @@ def test_an_order_may_open_with_an_adverb_or_a_connector(tmp_path):
     assert "Actively participate in external communities to stay informed." in texts
 
 
+def test_it_would_make_sense_to_is_a_call(tmp_path):
+    text = "# Minutes\n\nBased on item 1, it would make sense to switch the planned support to the new system.\n"
+    assert [r.text for r in run(tmp_path, text).recommendations] == [
+        "Based on item 1, it would make sense to switch the planned support to the new system."]
+    french = "# Compte rendu\n\nIl serait utile de publier les données chaque mois.\n"
+    assert [r.text for r in run(tmp_path, french, "cr.md").recommendations] == [
+        "Il serait utile de publier les données chaque mois."]
+
+
 def test_markdown_footnotes_are_read(tmp_path):
     report = run(tmp_path, "# Report\n\nThe pipeline is on GitHub[^1].\n\n[^1]: https://github.com/o/skim2mt\n")
     assert "https://github.com/o/skim2mt" in [u.url for u in report.urls]
