@@ -147,6 +147,12 @@ def test_a_section_headed_by_a_name_it_keeps_using_presents_it(tmp_path):
             "### Setup\n\nGatekeep then asks the identity provider.\n\n## License\n\nThe License is MIT.\n")
     found = names(run(tmp_path, text))
     assert "Gatekeep" in found and "License" not in found
+    text = ("# Minutes\n\n### Maintainers for acme-mailer and acme-mime\n\nTwo people offered to keep acme-mailer; "
+            "acme-mime has no users. We will abandon acme-mailer.\n\n### QCX is being forked\n\n"
+            "The QCX team left; the fork of QCX is active.\n\n### The HW list\n\nHW items: none. HW next time.\n")
+    found = names(run(tmp_path, text))
+    assert {"acme-mailer", "QCX"} <= found
+    assert not found & {"acme-mime", "HW", "Maintainers"}  # named once; too short; not a name
 
 
 def test_a_phrase_before_a_link_is_not_a_name(tmp_path):

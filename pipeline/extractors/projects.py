@@ -48,6 +48,8 @@ class ProjectGroup:
     evidence: list[str] = field(default_factory=list)
 
 
+# `laminas-mime`, `pydata-sphinx-theme`: a lower-case package name of hyphenated parts
+_PACKAGE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
 # `3.2 `, `IV. `, `A) `: the numbering of a heading
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\))\s+")
 
@@ -213,28 +215,38 @@ class ProjectFinder:
 
     def _heading_subjects(self, ctx: BlockContext) -> list[Candidate]:
         """`## Keycloak` (or `3.2 Nix`) over text that names it again at least twice: the section
-        presents what its heading names."""
+        presents what its heading names (`heading:named-subject`). In a longer heading, a word
+        shaped like a name (`### PHPCS is being forked`, `### Maintainers for laminas-mime`) that
+        the section repeats twice names its subject too (`heading:named-word`)."""
         cands = []
         blocks = ctx.doc.blocks
         for i, block in enumerate(blocks):
             if block.kind != HEADING or ctx.in_references(i):
                 continue
             words = _NUMBERING.sub("", block.text).strip().split()
-            if not 1 <= len(words) <= 3 or words[0] in self.sentence_words \
-                    or (len(words) > 1 and all(w.isupper() for w in words)) \
-                    or not all(w[:1].isupper() or is_distinctive(w) or w.lower() in self.connectors for w in words):
+            names: list[tuple[str, str]] = []
+            if 1 <= len(words) <= 3 and words[0] not in self.sentence_words \
+                    and not (len(words) > 1 and all(w.isupper() for w in words)) \
+                    and all(w[:1].isupper() or is_distinctive(w) or w.lower() in self.connectors for w in words):
+                names.append((" ".join(words), "heading:named-subject"))
+            if len(words) > 1 and not all(w.isupper() for w in words):
+                for word in (w.strip("()[],.;:!?\"'`*_") for w in words):
+                    if len(word) >= 3 and (is_distinctive(word) or _PACKAGE_NAME.fullmatch(word)):
+                        names.append((word, "heading:named-word"))
+            if not names:
                 continue
-            name = self.clean_name(" ".join(words))
-            if not name:
-                continue
-            said = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
-            mentions = 0
+            body = []
             for later in blocks[i + 1:]:
                 if later.kind == HEADING and later.level <= block.level:
                     break  # its subsections still belong to it
-                mentions += len(said.findall(later.text))
-            if mentions >= 2:  # once is a title over its topic (`License`, `Feedback`)
-                cands.append(Candidate(name, i, [], None, None, evidence=["heading:named-subject"]))
+                body.append(later.text)
+            for raw, tag in names:
+                name = self.clean_name(raw)
+                if not name:
+                    continue
+                said = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])")
+                if sum(len(said.findall(text)) for text in body) >= 2:  # once is a topic title (`License`)
+                    cands.append(Candidate(name, i, [], None, None, evidence=[tag]))
         return cands
 
     def _section_entries(self, ctx: BlockContext) -> list[Candidate]:
