@@ -92,6 +92,7 @@ def test_a_name_defined_as_a_tool_is_a_project(tmp_path):
                            "Birds of a Feather is a format of informal sessions. There is a tool for that. "
                            "Buildor [3] is the build tool of the group. Nixel [9] is a cross-platform build tool.\n")
     assert {"GraphKit", "Buildor", "Nixel"} <= names(report)
+    assert "DataLens2" in names(run(tmp_path, "# Report\n\nWe released DataLens2, a new extension.\n"))
     assert not names(report) & {"Feather", "There", "Birds"}
     french = run(tmp_path, "# Compte rendu\n\nCartoLibre est un outil libre de cartographie.\n", "rapport.md")
     assert "CartoLibre" in names(french)
