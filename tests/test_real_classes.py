@@ -384,6 +384,14 @@ def test_it_would_make_sense_to_is_a_call(tmp_path):
         "Il serait utile de publier les données chaque mois."]
 
 
+def test_an_order_after_a_colon_ends_a_sentence_that_announces_it(tmp_path):
+    french = "# Compte rendu\n\nSa feuille de route est claire : proposer un renouvellement du groupement.\n"
+    assert [r.text for r in run(tmp_path, french, "cr.md").recommendations] == [
+        "Sa feuille de route est claire : proposer un renouvellement du groupement."]
+    labels = "# Report\n\nOverview: get the full picture of the data set at hand.\n"
+    assert not run(tmp_path, labels).recommendations  # a capitalised label, not a sentence
+
+
 def test_markdown_footnotes_are_read(tmp_path):
     report = run(tmp_path, "# Report\n\nThe pipeline is on GitHub[^1].\n\n[^1]: https://github.com/o/skim2mt\n")
     assert "https://github.com/o/skim2mt" in [u.url for u in report.urls]
