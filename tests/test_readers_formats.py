@@ -279,3 +279,16 @@ def test_small_capitals_are_one_word(tmp_path, engine):
     c.save()
     doc = read_document(path, pdf_engine=engine)
     assert "REPORT ON THE MEETING" in doc.text
+
+
+@pytest.mark.parametrize("first, second, joined", [
+    ("Zenodo. https://doi.org/10.", "5281/zenodo.3695725 [data]", "Zenodo. https://doi.org/10.5281/zenodo.3695725 [data]"),
+    ("at 0%: https://data.example.eu/mqa/interoperability?local", "e=en? The editors",
+     "at 0%: https://data.example.eu/mqa/interoperability?locale=en? The editors"),
+    ("see https://example.org/docs/", "for more", None),  # words after an address
+    ("https://example.org/a/", "https://example.org/b", None),  # the next address
+    ("the partner/", "ships grew", None),  # no address
+])
+def test_an_address_broken_at_a_line_end_is_joined(first, second, joined):
+    from pipeline.readers.layout import join_broken_url
+    assert join_broken_url(first, second) == joined

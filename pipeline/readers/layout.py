@@ -335,6 +335,28 @@ def vocabulary(pages: list[list[Line]]) -> set[str]:
     return words
 
 
+_URL_AT_END = re.compile(r"(?:https?://|www\.)\S+$", re.I)
+_URL_PART = re.compile(r"[\w.~%/=?&#+:-]+")
+
+
+def join_broken_url(first: str, second: str) -> str | None:
+    """`https://doi.org/10.` + `5281/zenodo.3695725` -> one address; None: no address broken here.
+
+    An address cut at a line end continues on the next line when that line opens with more
+    of it: after a `/ . _ = ? &` it ends on, a part holding `/`, `=`, `&` or `%`; anywhere, a
+    query part (`e=en`)."""
+    if not _URL_AT_END.search(first):
+        return None
+    m = _URL_PART.match(second)
+    if not m or _URL_AT_END.match(m.group(0)):
+        return None  # nothing, or an address of its own
+    part = m.group(0)
+    ends_open = first[-1] in "/._=?&"
+    if (ends_open and any(c in part for c in "/=&%")) or ("=" in part and not part.startswith("=")):
+        return first + second
+    return None
+
+
 def join_hyphenated(first: str, second: str, vocab: set[str], keep_prefixes: set[str],
                     maybe_prefixes: frozenset[str] = frozenset()) -> str | None:
     """`partner-` + `ships` -> `partnerships`; `re-` + `skilling` -> `re-skilling`; None: not hyphenated.
@@ -497,7 +519,8 @@ class BlockAssembler:
         for line in lines:
             text = line.text
             if texts:
-                joined = join_hyphenated(texts[-1], text, self.vocab, self.keep_prefixes, self.maybe_prefixes)
+                joined = join_broken_url(texts[-1], text) or \
+                    join_hyphenated(texts[-1], text, self.vocab, self.keep_prefixes, self.maybe_prefixes)
                 if joined is not None:
                     shift = len(joined) - len(text)
                     texts[-1] = joined
