@@ -292,3 +292,31 @@ def test_small_capitals_are_one_word(tmp_path, engine):
 def test_an_address_broken_at_a_line_end_is_joined(first, second, joined):
     from pipeline.readers.layout import join_broken_url
     assert join_broken_url(first, second) == joined
+
+
+@ENGINES
+def test_a_known_section_name_alone_on_its_line_is_a_heading(tmp_path, engine):
+    """`Abstract` in body type, and `List of Participants` in a table row of its own."""
+    page = [(60, 100, "Abstract", 10, False)] + body(["The note describes the outcome of the discussions of the",
+                                                        "group. It summarises the tools that were compared."], y=130)
+    path = tmp_path / "names.pdf"
+    pdf(path, [page])
+    c = canvas.Canvas(str(tmp_path / "form.pdf"), pagesize=A4, invariant=1)
+    h, top, step = A4[1], 120, 18
+    rows = [("List of Participants", ""), ("Name", "Organisation"), ("Ana Lopes", "Example Institute")]
+    c.setFont("Helvetica", 10)
+    for i, (a, b) in enumerate(rows):
+        c.drawString(65, h - (top + i * step + 12), a)
+        c.drawString(265, h - (top + i * step + 12), b)
+    for x in (60, 260, 500):
+        c.line(x, h - top, x, h - (top + len(rows) * step))
+    for i in range(len(rows) + 1):
+        c.line(60, h - (top + i * step), 500, h - (top + i * step))
+    c.drawString(60, h - 220, "The group met twice during the year.")
+    c.showPage()
+    c.save()
+    doc = read_document(path, pdf_engine=engine)
+    assert (doc.blocks[0].kind, doc.blocks[0].text) == (HEADING, "Abstract")
+    form = read_document(tmp_path / "form.pdf", pdf_engine=engine)
+    assert [(b.kind, b.text) for b in form.blocks][:2] == [(HEADING, "List of Participants"),
+                                                           (TABLE_ROW, "Name | Organisation")]

@@ -120,7 +120,8 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
         pages, fallback, warnings = reader(
             path, source, builder, password=password,
             keep_prefixes=set(pdf_rules.get("keep_hyphen_prefixes", [])),
-            maybe_prefixes=set(pdf_rules.get("maybe_hyphen_prefixes", [])))
+            maybe_prefixes=set(pdf_rules.get("maybe_hyphen_prefixes", [])),
+            section_names=frozenset(w.lower() for w in pdf_rules.get("section_names", [])))
     elif fmt == "docx":
         pages, fallback = read_docx(path, source, builder)
     else:

@@ -335,6 +335,7 @@ def vocabulary(pages: list[list[Line]]) -> set[str]:
     return words
 
 
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+")
 _URL_AT_END = re.compile(r"(?:https?://|www\.)\S+$", re.I)
 _URL_PART = re.compile(r"[\w.~%/=?&#+:-]+")
 
@@ -387,7 +388,9 @@ def join_hyphenated(first: str, second: str, vocab: set[str], keep_prefixes: set
 class BlockAssembler:
     """Lines in reading order -> blocks (headings, paragraphs, list items, table rows)."""
 
-    def __init__(self, pages: list[list[Line]], keep_prefixes: set[str], maybe_prefixes: set[str]) -> None:
+    def __init__(self, pages: list[list[Line]], keep_prefixes: set[str], maybe_prefixes: set[str],
+                 section_names: frozenset[str] = frozenset()) -> None:
+        self.section_names = section_names
         self.pages = pages
         self.body = body_size(pages)
         self.vocab = vocabulary(pages)
@@ -434,8 +437,13 @@ class BlockAssembler:
                 if line.cells is not None:
                     self._flush(builder, current, kind)
                     current, kind = [], None
-                    builder.add(TABLE_ROW, [line.text], cells=line.cells, header=line.header, page=line.page,
-                                links=line.links)
+                    filled = [c for c in line.cells if c.strip()]
+                    if len(filled) == 1 and self._section_name(filled[0]):
+                        # `| Meeting Agenda |`: a form's section title set in a row of its own
+                        builder.add(HEADING, [filled[0]], level=len(self.heading_sizes) + 1, page=line.page)
+                    else:
+                        builder.add(TABLE_ROW, [line.text], cells=line.cells, header=line.header, page=line.page,
+                                    links=line.links)
                     prev = None
                     continue
                 level = self._size_level(line)
@@ -458,6 +466,9 @@ class BlockAssembler:
                     current.append(line)
                 prev = line
         self._flush(builder, current, kind)
+
+    def _section_name(self, text: str) -> bool:
+        return _NUMBERING.sub("", text).strip(" :").lower() in self.section_names
 
     def _gap(self, prev: Line, line: Line) -> bool:
         if prev.page != line.page or line.top < prev.top:
@@ -507,6 +518,8 @@ class BlockAssembler:
         if len(texts) == 1:
             level = heading_level(texts[0], bold=bold and len(texts[0].split()) <= 12,
                                   section_level=len(self.heading_sizes))
+            if not level and self._section_name(texts[0]):
+                level = len(self.heading_sizes) + 1  # `Abstract`, `Participants :` set as body text
             if level:
                 builder.add(HEADING, texts, level=level, page=page, links=_shift_links(texts, links))
                 return

@@ -83,7 +83,8 @@ def _pdfium_pages(path: Path, password: str | None) -> tuple[int, int]:
 
 
 def read_pdf(path: Path, source: str, builder: DocumentBuilder, *, password: str | None,
-             keep_prefixes: set[str], maybe_prefixes: set[str]) -> tuple[int, dict[str, str], list[str]]:
+             keep_prefixes: set[str], maybe_prefixes: set[str],
+             section_names: frozenset[str] = frozenset()) -> tuple[int, dict[str, str], list[str]]:
     """Fill `builder`; returns (pages, metadata fallbacks, warnings) or raises ReportError."""
     import pdfplumber
 
@@ -161,7 +162,7 @@ def read_pdf(path: Path, source: str, builder: DocumentBuilder, *, password: str
     removed = strip_running_lines(pages, heights)
     if removed:
         warnings.append(f"{removed} running header/footer line(s) removed")
-    BlockAssembler(pages, keep_prefixes, maybe_prefixes).assemble(builder)
+    BlockAssembler(pages, keep_prefixes, maybe_prefixes, section_names).assemble(builder)
     return count, meta, warnings
 
 

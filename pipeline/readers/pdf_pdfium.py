@@ -25,7 +25,8 @@ _HYPHENS_TO_DASH = str.maketrans({"\x02": "-", "\ufffe": "-"})  # PDFium's marks
 
 
 def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, password: str | None,
-                    keep_prefixes: set[str], maybe_prefixes: set[str]) -> tuple[int, dict[str, str], list[str]]:
+                    keep_prefixes: set[str], maybe_prefixes: set[str],
+                    section_names: frozenset[str] = frozenset()) -> tuple[int, dict[str, str], list[str]]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -84,7 +85,7 @@ def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, passwo
     if removed:
         warnings.append(f"{removed} running header/footer line(s) removed")
     del cids
-    BlockAssembler(pages, keep_prefixes, maybe_prefixes).assemble(builder)
+    BlockAssembler(pages, keep_prefixes, maybe_prefixes, section_names).assemble(builder)
     return count, meta, warnings
 
 
