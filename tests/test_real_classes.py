@@ -165,6 +165,15 @@ def test_a_phrase_before_a_link_is_not_a_name(tmp_path):
     assert not any(n.startswith(("80 open", "BVN proposed")) for n in found)
 
 
+def test_a_field_gone_digital_is_not_a_project(tmp_path):
+    text = ("# Minutes\n\nOur eProcurement rules cover eSubmission and eInvoice.\n\n"
+            "eSubmission rules and eInvoice rules differ. The eProcurement team met.\n\n"
+            "The GridFlux project and GridFlux users.\n")
+    found = names(run(tmp_path, text))
+    assert not found & {"eProcurement", "eSubmission", "eInvoice"}
+    assert "GridFlux" in found
+
+
 # -- numbers ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, value", [
