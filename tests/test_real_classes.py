@@ -174,6 +174,14 @@ def test_a_field_gone_digital_is_not_a_project(tmp_path):
     assert "GridFlux" in found
 
 
+def test_nationalities_dates_and_lost_elisions_are_not_names(tmp_path):
+    text = ("# Minutes\n\nThe German model project started; the German model project will grow.\n\n"
+            "- [May 15, SPECs](https://hackmd.io/abc)\n\n"
+            "RTE (Reseau de Transport dElectricite) and dElectricite again.\n")
+    found = names(run(tmp_path, text))
+    assert not found & {"German", "May 15, SPECs", "dElectricite"}
+
+
 # -- numbers ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, value", [

@@ -22,6 +22,8 @@ _ACRONYM = re.compile(r"(?<![\w./@-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)(?![\w@-]|\.
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 # `eProcurement`, `ECatalogue`, `mHealth`, `iLearning`: a one-letter prefix on a plain word
 _E_COMPOUND = re.compile(r"[eEmMi][A-Z][a-z]{3,}")
+# `dElectricite`, `lEurope`: a French elision whose apostrophe was lost
+_ELIDED = re.compile(r"[dlDL][A-ZÀ-Ý][a-zà-ÿ]{3,}")
 # `VacancyLens`, `TalentMap360`, `Skills2Market`, `eTwinning`, `RDFShape`, `WDumper`: a capital
 # or a digit inside one word that also has lower-case letters
 # (each part starts with a capital or a whole run of digits, and a leading run of capitals ends
@@ -182,7 +184,7 @@ class NameShapes:
             key = project_key(word)
             if re.search(r"[A-Z]s$", word.split()[0]):
                 continue  # `CoVEs`, `SMEs`: the plural of an acronym names a kind of thing
-            if _E_COMPOUND.fullmatch(word):
+            if _E_COMPOUND.fullmatch(word) or _ELIDED.fullmatch(word):
                 continue  # `eProcurement`, `eSignature`, `mHealth`: a field of work gone digital
             if key in known or any(k.startswith(key) for k in known) or word.lower() in self.not_distinctive \
                     or key in self.not_projects or word.upper() in self.common_acronyms:

@@ -76,6 +76,7 @@ class ProjectFinder:
         self.action_words = {w.lower() for w in rules.words("recommendations.imperative_verbs")}
         self.connectors = {w.lower() for w in rules.words("projects.name_connectors")}
         self.event_name_words = {w.lower() for w in rules.words("projects.event_name_words")}
+        self.months = {m.lower() for m in rules.get("metadata.months", {})}
         self.sentence_words = set(rules.words("projects.sentence_words"))
         self.languages = {w.lower() for w in rules.words("projects.programming_languages")}
         self.given_names = self.shapes.given_names
@@ -96,6 +97,8 @@ class ProjectFinder:
             return None
         if name.isupper() and name in self.common_acronyms:
             return None  # `CI`, `API`: words of the trade
+        if words[0].lower().strip(".") in self.months and len(words) > 1 and words[1][:1].isdigit():
+            return None  # `May 15, SPECs`: a date heads a line, not a name
         return name
 
     def _name_like(self, head: str, strong: bool) -> bool:
