@@ -165,21 +165,20 @@ def test_a_phrase_before_a_link_is_not_a_name(tmp_path):
     assert not any(n.startswith(("80 open", "BVN proposed")) for n in found)
 
 
-def test_a_field_gone_digital_is_not_a_project(tmp_path):
-    text = ("# Minutes\n\nOur eProcurement rules cover eSubmission and eInvoice.\n\n"
-            "eSubmission rules and eInvoice rules differ. The eProcurement team met.\n\n"
-            "The GridFlux project and GridFlux users.\n")
-    found = names(run(tmp_path, text))
-    assert not found & {"eProcurement", "eSubmission", "eInvoice"}
-    assert "GridFlux" in found
-
-
-def test_nationalities_dates_and_lost_elisions_are_not_names(tmp_path):
-    text = ("# Minutes\n\nThe German model project started; the German model project will grow.\n\n"
-            "- [May 15, SPECs](https://hackmd.io/abc)\n\n"
-            "RTE (Reseau de Transport dElectricite) and dElectricite again.\n")
-    found = names(run(tmp_path, text))
-    assert not found & {"German", "May 15, SPECs", "dElectricite"}
+@pytest.mark.parametrize("text, absent, present", [
+    # a field of work gone digital
+    ("Our eProcurement rules cover eSubmission and eInvoice.\n\neSubmission rules and eInvoice rules differ. "
+     "The eProcurement team met.\n\nThe GridFlux project and GridFlux users.\n",
+     {"eProcurement", "eSubmission", "eInvoice"}, {"GridFlux"}),
+    # a nationality, a line headed by a date, a French elision that lost its apostrophe
+    ("The German model project started; the German model project will grow.\n\n"
+     "- [May 15, SPECs](https://hackmd.io/abc)\n\nRTE (Reseau de Transport dElectricite) and dElectricite again.\n",
+     {"German", "May 15, SPECs", "dElectricite"}, set()),
+])
+def test_words_shaped_like_names_that_are_not(tmp_path, text, absent, present):
+    found = names(run(tmp_path, "# Minutes\n\n" + text))
+    assert not found & absent
+    assert present <= found
 
 
 # -- numbers ------------------------------------------------------------------------------
