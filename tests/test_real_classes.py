@@ -199,6 +199,13 @@ def test_a_decimal_stays_a_decimal_when_the_unit_is_not_counted(tmp_path):
     assert Decimal("1.25") in [v for v, _ in values(run(tmp_path, "# Report\n\nGrowth was 1.25%.\n"))]
 
 
+def test_nearly_and_almost_are_less_than(tmp_path):
+    en = run(tmp_path, "# Report\n\nNearly 40% of homes and almost 4,600 households were reached.\n")
+    assert {f.qualifier for f in en.figures} == {"lt"}
+    fr = run(tmp_path, "# Compte rendu\n\nPrès de 80 % des trajets se font en voiture.\n", name="cr.md")
+    assert [f.qualifier for f in fr.figures] == ["lt"]
+
+
 def test_written_numbers(tmp_path):
     en = run(tmp_path, "# Report\n\nA dozen speakers and twelve workshops.\n")
     assert (Decimal(12), "speakers") in values(en) and (Decimal(12), "workshops") in values(en)
