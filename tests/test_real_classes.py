@@ -294,6 +294,17 @@ def test_html_title_time_meta_and_json_ld(tmp_path):
     assert d.title.startswith("Hack days 2024")
 
 
+@pytest.mark.parametrize("byline", [
+    '<a rel="author" href="/people/ana">Ana Lopes</a>',
+    '<span itemprop="author" itemscope><span itemprop="name">Ana Lopes</span></span>',
+    '<p class="byline">By Ana Lopes</p>',
+])
+def test_an_html_byline_names_the_author(tmp_path, byline):
+    page = (f"<html><head><title>Workshop recap</title></head><body><article><h1>Workshop recap</h1>{byline}"
+            "<p>The workshop gathered the community.</p></article></body></html>")
+    assert run(tmp_path, page, "recap.html").document.author == "Ana Lopes"
+
+
 def test_html_time_element_dates_the_post_and_gives_its_year(tmp_path):
     html = """<html><head><title>Meetup recap</title></head><body><article>
     <p>Posted <time datetime="2024-06-01T10:00">June 1</time></p><p>We met on May 28 and talked.</p>
