@@ -288,6 +288,10 @@ def test_small_capitals_are_one_word(tmp_path, engine):
     ("see https://example.org/docs/", "for more", None),  # words after an address
     ("https://example.org/a/", "https://example.org/b", None),  # the next address
     ("the partner/", "ships grew", None),  # no address
+    ("results are at https://data.europa.eu.", "40% of respondents", None),  # the next sentence
+    ("www.example.org/", "and/or the rest", None),
+    ("see https://example.org", "E=mc2 is famous", None),
+    ("see https://x.org/form.", "24/7 support", None),
 ])
 def test_an_address_broken_at_a_line_end_is_joined(first, second, joined):
     from pipeline.readers.layout import join_broken_url
@@ -320,3 +324,14 @@ def test_a_known_section_name_alone_on_its_line_is_a_heading(tmp_path, engine):
     form = read_document(tmp_path / "form.pdf", pdf_engine=engine)
     assert [(b.kind, b.text) for b in form.blocks][:2] == [(HEADING, "List of Participants"),
                                                            (TABLE_ROW, "Name | Organisation")]
+
+
+def test_a_table_of_records_with_empty_columns_is_no_prose_frame():
+    from pipeline.readers.tables import is_prose_frame
+    actions = [["Action", "Owner", "Due"]] + [[f"Contact the partner universities about item {i}.", "", ""]
+                                              for i in range(5)]
+    prose = [["", "Claudio introduced this use case by asking how Member States expect"],
+             ["", "to co-design models on the registry; what would help with the co-"],
+             ["", "designing process and how the registry would be used by them all."]]
+    assert not is_prose_frame(actions)
+    assert is_prose_frame(prose)

@@ -174,6 +174,8 @@ def test_a_phrase_before_a_link_is_not_a_name(tmp_path):
     ("The German model project started; the German model project will grow.\n\n"
      "- [May 15, SPECs](https://hackmd.io/abc)\n\nRTE (Reseau de Transport dElectricite) and dElectricite again.\n",
      {"German", "May 15, SPECs", "dElectricite"}, set()),
+    # names with a one-letter prefix on a word that is not a field of work stay names
+    ("eTwinning and eBird grew.\n\neTwinning and eBird again.\n", set(), {"eTwinning", "eBird"}),
 ])
 def test_words_shaped_like_names_that_are_not(tmp_path, text, absent, present):
     found = names(run(tmp_path, "# Minutes\n\n" + text))
@@ -257,6 +259,17 @@ def test_the_event_date_not_the_publication_date(tmp_path):
     assert report.document.author == "Roger Luo"
 
 
+def test_a_later_date_in_another_sentence_does_not_end_the_event(tmp_path):
+    report = run(tmp_path, "# Minutes\n\nThe workshop was held on 3 March 2020 in Ghent. "
+                           "The minutes were published on 20 March 2020.\n")
+    assert (report.document.date_start, report.document.date_end) == ("2020-03-03", "2020-03-03")
+
+
+def test_a_title_with_a_subtitle_after_a_colon_stays_the_title(tmp_path):
+    report = run(tmp_path, "Open Science: a roadmap for the next decade\n\nThe text starts here.\n", "r.txt")
+    assert report.document.title == "Open Science: a roadmap for the next decade"
+
+
 def test_an_event_date_field_with_several_days_spans_them(tmp_path):
     report = run(tmp_path, "# Minutes\n\n| Project: | Ontology | Meeting Date/Time: | 2019-10-10 / 09.30 – 17.00 "
                            "2019-10-11 / 09.30 – 15.00 |\n|---|---|---|---|\n| Chair: | Ana Lopes | Issue Date: | "
@@ -298,6 +311,7 @@ def test_html_title_time_meta_and_json_ld(tmp_path):
     '<a rel="author" href="/people/ana">Ana Lopes</a>',
     '<span itemprop="author" itemscope><span itemprop="name">Ana Lopes</span></span>',
     '<p class="byline">By Ana Lopes</p>',
+    '<div><span class="author">Posted by</span> <span class="author">Ana Lopes</span></div>',
 ])
 def test_an_html_byline_names_the_author(tmp_path, byline):
     page = (f"<html><head><title>Workshop recap</title></head><body><article><h1>Workshop recap</h1>{byline}"

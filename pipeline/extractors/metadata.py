@@ -188,9 +188,9 @@ class MetadataFinder:
         """`Meeting Date/Time: 2019-10-10 / 09.30 – 17.00 2019-10-11 / 09.30 – 15.00`: the days a
         field ties to the event run from its first date to its last (within a month)."""
         _, (start, end), at = found
-        field = text[at:].split(" | ")[0]
+        field = re.split(r" \| |[.;!?](?:\s|$)", text[at:])[0]  # the field's cell, its sentence
         while True:
-            more = self.dates.find_at(field)
+            more = self.dates.find_at(field, skip=self._published)
             if not more:
                 return start, end
             later = more[1][1]
@@ -230,14 +230,15 @@ class MetadataFinder:
         if fallback:
             candidates.append((12, fallback, False))
         best = None
+        has_top = any(top for _, _, top in candidates)
         for i, text, top in candidates:
             words = text.split()
             bare = text.strip(" *_#").lower()
             if not words or len(words) > 25 or bare.rstrip(":?") in self.not_titles or bare.endswith((":", "?")) \
                     or re.search(r"\.{4,}|…{2,}", text):
                 continue  # a table of contents entry (`ABOUT THIS REPORT ....... 3`)
-            if not top and _LABELLED.match(text):
-                continue  # a field of a masthead (`BioHackathon series: ...`, `Submitted: 07 Mar`)
+            if not top and has_top and _LABELLED.match(text):
+                continue  # a field of a masthead (`BioHackathon series: ...`) above the title
             score = -0.1 * i + (0.5 if top else 0.0) + (0.4 if any(w in bare for w in self.title_words) else 0.0)
             score += 0.3 if len(words) >= 3 else 0.0
             if best is None or score > best[0]:

@@ -20,8 +20,8 @@ URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z
 # (one unambiguous token pattern, the two capitals counted in code: no backtracking on long runs)
 _ACRONYM = re.compile(r"(?<![\w./@-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)(?![\w@-]|\.\w)")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
-# `eProcurement`, `ECatalogue`, `mHealth`, `iLearning`: a one-letter prefix on a plain word
-_E_COMPOUND = re.compile(r"[eEmMi][A-Z][a-z]{3,}")
+# `eProcurement`, `ECatalogue`, `mHealth`: a one-letter prefix on a word (of digital_field_words)
+_E_COMPOUND = re.compile(r"[eEmMi][A-Z][a-z]+")
 # `dElectricite`, `lEurope`: a French elision whose apostrophe was lost
 _ELIDED = re.compile(r"[dlDL][A-ZÀ-Ý][a-zà-ÿ]{3,}")
 # `VacancyLens`, `TalentMap360`, `Skills2Market`, `eTwinning`, `RDFShape`, `WDumper`: a capital
@@ -84,6 +84,7 @@ class NameShapes:
         self.common_acronyms = {a.upper() for a in rules.words("projects.common_acronyms")}
         self.speech_verbs = {w.lower() for w in rules.words("projects.speech_verbs")}
         self.given_names = {w.casefold() for w in rules.words("people.given_names")}
+        self.digital_fields = {w.lower() for w in rules.words("projects.digital_field_words")}
 
     def repository_links(self, ctx: BlockContext) -> list[Candidate]:
         """`[ddeboer/imap](https://github.com/ddeboer/imap)`: a link to a code repository or package
@@ -184,7 +185,7 @@ class NameShapes:
             key = project_key(word)
             if re.search(r"[A-Z]s$", word.split()[0]):
                 continue  # `CoVEs`, `SMEs`: the plural of an acronym names a kind of thing
-            if _E_COMPOUND.fullmatch(word) or _ELIDED.fullmatch(word):
+            if (_E_COMPOUND.fullmatch(word) and word[1:].lower() in self.digital_fields) or _ELIDED.fullmatch(word):
                 continue  # `eProcurement`, `eSignature`, `mHealth`: a field of work gone digital
             if key in known or any(k.startswith(key) for k in known) or word.lower() in self.not_distinctive \
                     or key in self.not_projects or word.upper() in self.common_acronyms:

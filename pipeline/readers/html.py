@@ -227,13 +227,15 @@ def read_html(text: str, builder: DocumentBuilder) -> tuple[dict[str, str], dict
 def _byline(soup) -> str | None:
     """The page's byline by the web's own marks: `<a rel="author">`, `itemprop="author"` (its
     `itemprop="name"` inside), or an element of class `author` or `byline` (`By Ana Lopes`)."""
-    for found in (soup.find(attrs={"rel": "author"}), soup.find(attrs={"itemprop": "author"}),
-                  soup.find(class_=_BYLINE_CLASS)):
+    marked = soup.find_all(attrs={"rel": "author"}, limit=3) + soup.find_all(attrs={"itemprop": "author"}, limit=3) \
+        + soup.find_all(class_=_BYLINE_CLASS, limit=3)
+    for found in marked:
         if found is None:
             continue
         inner = found.find(attrs={"itemprop": "name"}) if found.name != "a" else None
-        name = re.sub(r"^(?:by|par|written by|posted by)\s+", "", T.clean_line((inner or found).get_text(" ")), flags=re.I)
-        if name and len(name.split()) <= 6 and any(c.isalpha() for c in name):
+        name = re.sub(r"^(?:written by|posted by|by|par)\b\s*", "", T.clean_line((inner or found).get_text(" ")),
+                      flags=re.I).strip()
+        if name and len(name.split()) <= 6 and any(c.isupper() for c in name):
             return name
     return None
 

@@ -336,24 +336,31 @@ def vocabulary(pages: list[list[Line]]) -> set[str]:
 
 
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+")
-_URL_AT_END = re.compile(r"(?:https?://|www\.)\S+$", re.I)
+_URL_START = re.compile(r"[(<\[\"“]?(?:https?://|www\.)\S", re.I)
 _URL_PART = re.compile(r"[\w.~%/=?&#+:-]+")
+# `and/or`, `24/7`: words or numbers around a slash, not the rest of an address
+_NOT_URL_PART = re.compile(r"[A-Za-z]+/[A-Za-z]+[.,;:]?|\d+/\d+[.,;:]?")
 
 
 def join_broken_url(first: str, second: str) -> str | None:
     """`https://doi.org/10.` + `5281/zenodo.3695725` -> one address; None: no address broken here.
 
     An address cut at a line end continues on the next line when that line opens with more
-    of it: after a `/ . _ = ? &` it ends on, a part holding `/`, `=`, `&` or `%`; anywhere, a
-    query part (`e=en`)."""
-    if not _URL_AT_END.search(first):
+    of it: after a `/ . _ = ? &` it ends on, a lower-case or numeric part holding `/` or `=`
+    (`5281/zenodo`); after a query left open (`?local`), a part holding `=` (`e=en`).
+    """
+    last = first.rsplit(None, 1)[-1] if first.strip() else ""
+    if not _URL_START.match(last):
         return None
     m = _URL_PART.match(second)
-    if not m or _URL_AT_END.match(m.group(0)):
-        return None  # nothing, or an address of its own
+    if not m or _URL_START.match(m.group(0)) or _NOT_URL_PART.fullmatch(m.group(0)):
+        return None  # nothing, an address of its own, or words around a slash
     part = m.group(0)
-    ends_open = first[-1] in "/._=?&"
-    if (ends_open and any(c in part for c in "/=&%")) or ("=" in part and not part.startswith("=")):
+    if part[:1].isupper():
+        return None  # a new sentence
+    if last[-1] in "/._=?&" and ("/" in part or "=" in part):
+        return first + second
+    if "?" in last and "=" in part and not part.startswith("="):
         return first + second
     return None
 
@@ -438,8 +445,8 @@ class BlockAssembler:
                     self._flush(builder, current, kind)
                     current, kind = [], None
                     filled = [c for c in line.cells if c.strip()]
-                    if len(filled) == 1 and self._section_name(filled[0]):
-                        # `| Meeting Agenda |`: a form's section title set in a row of its own
+                    if line.header and len(filled) == 1 and self._section_name(filled[0]):
+                        # `| Meeting Agenda |`: a form's section title set in a table's first row
                         builder.add(HEADING, [filled[0]], level=len(self.heading_sizes) + 1, page=line.page)
                     else:
                         builder.add(TABLE_ROW, [line.text], cells=line.cells, header=line.header, page=line.page,

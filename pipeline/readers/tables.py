@@ -17,9 +17,11 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down page co
 
 
 # A ruled frame around prose (a Word layout table: a label column and a text column) is read as
-# text: most of its filled rows hold a single cell, and those cells hold sentences, not values.
+# text: most of its filled rows hold a single cell, those cells hold sentences, not values, and
+# most lines run on into the next.
 PROSE_FRAME_SINGLE_CELL_SHARE = 0.8
 PROSE_FRAME_MIN_WORDS_PER_CELL = 6
+PROSE_FRAME_RUNNING_SHARE = 0.5
 
 
 def is_prose_frame(rows: Sequence[Sequence[str | None]]) -> bool:
@@ -28,7 +30,13 @@ def is_prose_frame(rows: Sequence[Sequence[str | None]]) -> bool:
     single = [cells[0] for cells in filled if len(cells) == 1]
     if len(filled) < 3 or len(single) < PROSE_FRAME_SINGLE_CELL_SHARE * len(filled):
         return False
-    return sum(len(c.split()) for c in single) >= PROSE_FRAME_MIN_WORDS_PER_CELL * len(single)
+    if sum(len(c.split()) for c in single) < PROSE_FRAME_MIN_WORDS_PER_CELL * len(single):
+        return False
+    # lines of one text run on (`... how Member States expect` / `to co-design ...`); records
+    # of a table with empty columns each stand alone
+    pairs = list(zip(single, single[1:]))
+    running = sum(1 for a, b in pairs if b.lstrip()[:1].islower() or a.rstrip()[-1:] not in ".!?:;")
+    return running >= PROSE_FRAME_RUNNING_SHARE * len(pairs)
 
 
 def frame_lines(words: list[Word], boxes: Sequence[Sequence[Box | None]], bbox: Box, page: int) -> list[Line]:
