@@ -106,6 +106,11 @@ def is_caps_heading(text: str, max_words: int = 10) -> bool:
     return upper / len(chars) >= 0.85 and len(text.split()) >= 1 and not text.startswith("http")
 
 
+def strip_heading_number(text: str) -> str:
+    """`3.2 Nix` -> `Nix`, `IV. Results` -> `Results`: a heading without its numbering."""
+    return HEADING_NUMBER.sub("", text, count=1)
+
+
 def numbered_heading(text: str, max_words: int = 12) -> int:
     """Level of a numbered heading (`2.1 Panel` -> 2), or 0 when the line is not one."""
     m = HEADING_NUMBER.match(text)

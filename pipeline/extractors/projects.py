@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import text as T
 from ..ids import project_key
 from ..model import HEADING, PARAGRAPH, Block, Project
 from ..nlp import doc_text, rule_of, sentence_of
@@ -50,8 +51,6 @@ class ProjectGroup:
 
 # `laminas-mime`, `pydata-sphinx-theme`: a lower-case package name of hyphenated parts
 _PACKAGE_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
-# `3.2 `, `IV. `, `A) `: the numbering of a heading
-_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\))\s+")
 
 
 class ProjectFinder:
@@ -77,7 +76,7 @@ class ProjectFinder:
         self.connectors = {w.lower() for w in rules.words("projects.name_connectors")}
         self.event_name_words = {w.lower() for w in rules.words("projects.event_name_words")}
         self.months = {m.lower() for m in rules.get("metadata.months", {})}
-        self.sentence_words = set(rules.words("projects.sentence_words"))
+        self.sentence_words = self.shapes.sentence_words
         self.languages = {w.lower() for w in rules.words("projects.programming_languages")}
         self.given_names = self.shapes.given_names
         self.particles = set(rules.words("metadata.name_particles"))
@@ -226,7 +225,7 @@ class ProjectFinder:
         for i, block in enumerate(blocks):
             if block.kind != HEADING or ctx.in_references(i):
                 continue
-            words = _NUMBERING.sub("", block.text).strip().split()
+            words = T.strip_heading_number(block.text).strip().split()
             names: list[tuple[str, str]] = []
             if 1 <= len(words) <= 3 and words[0] not in self.sentence_words \
                     and not (len(words) > 1 and all(w.isupper() for w in words)) \

@@ -335,7 +335,6 @@ def vocabulary(pages: list[list[Line]]) -> set[str]:
     return words
 
 
-_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+")
 _URL_START = re.compile(r"[(<\[\"“]?(?:https?://|www\.)\S", re.I)
 _URL_PART = re.compile(r"[\w.~%/=?&#+:-]+")
 # `and/or`, `24/7`: words or numbers around a slash, not the rest of an address
@@ -475,7 +474,7 @@ class BlockAssembler:
         self._flush(builder, current, kind)
 
     def _section_name(self, text: str) -> bool:
-        return _NUMBERING.sub("", text).strip(" :").lower() in self.section_names
+        return T.strip_heading_number(text).strip(" :").lower() in self.section_names
 
     def _gap(self, prev: Line, line: Line) -> bool:
         if prev.page != line.page or line.top < prev.top:

@@ -217,21 +217,22 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
                 tables.append((table, rows))
     frame_boxes = [bbox for bbox, _ in frames]
     boxes = [t.bbox for t, _ in tables] + frame_boxes
-    framed: list[Word] = []  # the words of prose frames, read column by column
-    found_words, cids, chars = [], 0, 0
+    words: list[Word] = []  # unmapped bullet glyphs first: they are no text to join or frame
+    text_words: list[Word] = []
+    cids, chars = 0, 0
     for w in raw:
         text, n = clean_word(w["text"])
         cids += n
         if not text.strip():
             continue
         if n == 1 and text == "•":  # an unmapped glyph kept as a bullet is not text
-            found_words.append((Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0)), True))
+            words.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0)))
             continue
         chars += len(text)
-        found_words.append((Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0),
-                                 is_bold_font(w.get("fontname", ""))), False))
-    words = [w for w, bullet in found_words if bullet]
-    for word in join_size_changes([w for w, bullet in found_words if not bullet]):
+        text_words.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0),
+                               is_bold_font(w.get("fontname", ""))))
+    framed: list[Word] = []  # the words of prose frames, read column by column
+    for word in join_size_changes(text_words):
         if frame_boxes and inside(word, frame_boxes):
             framed.append(word)
         elif not inside(word, boxes):
