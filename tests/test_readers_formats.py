@@ -247,6 +247,35 @@ def test_a_ruled_frame_around_prose_is_read_as_text_column_by_column(tmp_path, e
     assert "Moderator:" in doc.text
 
 
+@ENGINES
+def test_a_cover_tiled_with_filled_rectangles_is_no_table(tmp_path, engine):
+    """A designed cover tiles the page with filled squares that bleed off its edges; the table
+    finder reads them as a grid whose edges cut the title in two (`OSPOlo | gy`). It is drawing:
+    the title and the names under it stay text."""
+    path = tmp_path / "cover.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    width, height = A4
+    c.setFillColorRGB(0.9, 0.9, 0.95)
+    for row in range(-1, 8):
+        for col in range(-1, 5):
+            if (row + col) % 3:
+                c.rect(col * 130 + 40, height - (row + 1) * 130, 130, 130, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont("Helvetica-Bold", 40)
+    c.drawString(60, height - 250, "Openology Report")
+    c.setFont("Helvetica", 10)
+    c.drawString(60, height - 330, "Ana Lopes, Program Manager")
+    c.showPage()
+    c.setFont("Helvetica", 10)
+    c.drawString(60, height - 100, "The summit gathered the maintainers of many projects.")
+    c.showPage()
+    c.save()
+    doc = read_document(path, pdf_engine=engine)
+    assert not [b for b in doc.blocks if b.kind == TABLE_ROW]
+    assert doc.blocks[0].kind == HEADING and doc.blocks[0].text == "Openology Report"
+    assert "Ana Lopes, Program Manager" in doc.text
+
+
 @pytest.mark.parametrize("first, second, joined", [
     ("see https://example.org/collection/semantic-", "interoperability-community for more",
      "see https://example.org/collection/semantic-interoperability-community for more"),

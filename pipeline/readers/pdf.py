@@ -27,7 +27,7 @@ from .layout import (
     read_page,
     strip_running_lines,
 )
-from .tables import frame_lines, inside, is_prose_frame, place_frame, place_tables, table_lines
+from .tables import is_drawing, frame_lines, inside, is_prose_frame, place_frame, place_tables, table_lines
 
 OCR_HINT = "run OCR first (for example `ocrmypdf in.pdf out.pdf`) and extract the OCR'd file"
 
@@ -199,24 +199,6 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
     # a gap of 15% of the font size splits words: tight justified lines keep their spaces
     raw = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False,
                              x_tolerance_ratio=0.15)
-    tables, frames = [], []
-    if page.lines or page.rects:
-        try:
-            # a table's header may stand alone at the foot of a page
-            found = [t for t in page.find_tables() if t.rows and len(t.rows[0].cells) >= 2]
-        except Exception:  # noqa: BLE001 - a table we cannot read stays as text
-            found = []
-        for table in found:
-            try:
-                rows = table.extract()
-            except Exception:  # noqa: BLE001 - a table we cannot read is left out
-                continue
-            if is_prose_frame(rows):
-                frames.append((table.bbox, [r.cells for r in table.rows]))
-            else:
-                tables.append((table, rows))
-    frame_boxes = [bbox for bbox, _ in frames]
-    boxes = [t.bbox for t, _ in tables] + frame_boxes
     words: list[Word] = []  # unmapped bullet glyphs first: they are no text to join or frame
     text_words: list[Word] = []
     cids, chars = 0, 0
@@ -231,6 +213,26 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
         chars += len(text)
         text_words.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0),
                                is_bold_font(w.get("fontname", ""))))
+    tables, frames = [], []
+    if page.lines or page.rects:
+        try:
+            # a table's header may stand alone at the foot of a page
+            found = [t for t in page.find_tables() if t.rows and len(t.rows[0].cells) >= 2]
+        except Exception:  # noqa: BLE001 - a table we cannot read stays as text
+            found = []
+        for table in found:
+            try:
+                rows = table.extract()
+            except Exception:  # noqa: BLE001 - a table we cannot read is left out
+                continue
+            if is_drawing([r.cells for r in table.rows], table.bbox, page.bbox, text_words):
+                continue
+            if is_prose_frame(rows):
+                frames.append((table.bbox, [r.cells for r in table.rows]))
+            else:
+                tables.append((table, rows))
+    frame_boxes = [bbox for bbox, _ in frames]
+    boxes = [t.bbox for t, _ in tables] + frame_boxes
     framed: list[Word] = []  # the words of prose frames, read column by column
     for word in join_size_changes(text_words):
         if frame_boxes and inside(word, frame_boxes):

@@ -17,7 +17,7 @@ from ..errors import ReportError
 from .builder import DocumentBuilder
 from .layout import BlockAssembler, Word, attach_links, clean_word, join_size_changes, read_page, strip_running_lines
 from .pdf import OCR_HINT, _metadata_from
-from .tables import edge, frame_lines, grid_tables, inside, is_prose_frame, place_frame, place_tables, table_lines
+from .tables import is_drawing, edge, frame_lines, grid_tables, inside, is_prose_frame, place_frame, place_tables, table_lines
 
 # a run of non-space characters; a hyphen mark ends one (the next line follows it directly)
 _RUN = re.compile("[^ \t\r\n\u00a0\x02\ufffe]+[\x02\ufffe]?|[\x02\ufffe]")
@@ -55,7 +55,9 @@ def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, passwo
                 chars += page_chars
                 links = _links(doc, page, raw)
                 edges = _edges(page, raw)
-                tables = grid_tables(edges, (0, 0, page.get_width(), page.get_height()), words) if edges else []
+                page_box = (0, 0, page.get_width(), page.get_height())
+                tables = grid_tables(edges, page_box, words) if edges else []
+                tables = [t for t in tables if not is_drawing(t[1], t[2], page_box, words)]
                 frames = [t for t in tables if is_prose_frame(t[0])]
                 tables = [t for t in tables if not is_prose_frame(t[0])]
                 if tables or frames:

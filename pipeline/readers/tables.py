@@ -39,6 +39,37 @@ def is_prose_frame(rows: Sequence[Sequence[str | None]]) -> bool:
     return running >= PROSE_FRAME_RUNNING_SHARE * len(pairs)
 
 
+# A grid whose cell edges run through words, or that bleeds off the page with most cells empty,
+# is drawing, not a table: designed covers tile the page with filled rectangles that
+# pdfplumber's finder reads as cells (`OSPOlo | gy`), slides frame their text with a background.
+# A word is cut when it reaches past the cell holding its centre by more than this share of its
+# width. (A real table may run off a slide's foot, but its cells are filled.)
+CUT_WORD_OVERHANG = 0.2
+CUT_WORDS_SHARE = 0.1
+OFF_PAGE_SLACK = 2.0
+OFF_PAGE_FILLED_SHARE = 0.5
+
+
+def is_drawing(boxes: Sequence[Sequence[Box | None]], bbox: Box, page_box: Box, words: Sequence[Word]) -> bool:
+    """True when a found grid is a drawing (a tiled background, a logo), not a table."""
+    cells = [c for row in boxes for c in row if c]
+    if (bbox[0] < page_box[0] - OFF_PAGE_SLACK or bbox[1] < page_box[1] - OFF_PAGE_SLACK
+            or bbox[2] > page_box[2] + OFF_PAGE_SLACK or bbox[3] > page_box[3] + OFF_PAGE_SLACK):
+        if sum(1 for c in cells if any(inside(w, [c]) for w in words)) < OFF_PAGE_FILLED_SHARE * len(cells):
+            return True
+    held = cut = 0
+    for w in words:
+        cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+        cell = next((c for c in cells if c[0] <= cx <= c[2] and c[1] <= cy <= c[3]), None)
+        if cell is None:
+            continue
+        held += 1
+        slack = max(2.0, CUT_WORD_OVERHANG * (w.x1 - w.x0))
+        if w.x0 < cell[0] - slack or w.x1 > cell[2] + slack:
+            cut += 1
+    return cut > 0 and cut >= CUT_WORDS_SHARE * held
+
+
 def frame_lines(words: list[Word], boxes: Sequence[Sequence[Box | None]], bbox: Box, page: int) -> list[Line]:
     """The text of a prose frame, column by column (its label column, then its text column),
     each column's words grouped into lines as on a page."""
