@@ -98,6 +98,19 @@ def test_a_name_defined_as_a_tool_is_a_project(tmp_path):
     assert "CartoLibre" in names(french)
 
 
+def test_a_capitalised_trigger_word_after_an_article_belongs_to_the_name(tmp_path):
+    """`la Base Adresse Nationale`: `base` introduces a software name (`la base Sirene`), but a
+    capitalised `Base` after an article is the name's own first word, so the rest of it
+    (`Adresse Nationale`) is no project. At a sentence start the word still introduces one."""
+    french = run(tmp_path, "# Relevé de décisions\n\nLes partenaires lancent la Base Adresse Nationale en 2018. "
+                           "Ils s'appuient sur le logiciel CartoLibre.\n\nProjet GeoVille : la carte a été publiée.\n",
+                 "rapport.md")
+    assert "Adresse Nationale" not in names(french)
+    assert {"CartoLibre", "GeoVille"} <= names(french)
+    english = run(tmp_path, "# Report\n\nThe Project Management Office met. The project DataLoom was shown.\n")
+    assert "Management Office" not in names(english) and "DataLoom" in names(english)
+
+
 @pytest.mark.parametrize("word", ["RDFShape", "WDumper", "WESkit"])
 def test_a_coined_name_may_open_with_a_run_of_capitals(tmp_path, word):
     report = run(tmp_path, f"# Report\n\nWe extended {word} during the week.\n\n"
