@@ -24,7 +24,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import SpanRuler
-from spacy.attrs import IDX, LENGTH, LOWER, POS, SENT_START
+from spacy.attrs import IDX, LENGTH, LOWER, ORTH, POS, SENT_START
 from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
@@ -108,6 +108,41 @@ if not Span.has_extension("rule"):
 
 def _rules(models_dir: str, lang: str) -> Rules:
     return load_rules(lang, models_dir or None)
+
+
+@Language.factory("report_sentence_repair", default_config={"models_dir": ""}, assigns=["token.is_sent_start"],
+                  requires=["token.is_sent_start"])
+def make_sentence_repair(nlp: Language, name: str, models_dir: str):
+    return SentenceRepair(_rules(models_dir, nlp.lang))
+
+
+class SentenceRepair:
+    """Undo the sentencizer's break after an abbreviation's period when the text runs on in
+    lower case or digits (`a Zoom, etc. to discuss`, `cf. la page`, `approx. 30`), and after a
+    title before a name (`Mme. Durand`); the words are `abbreviations` and `titles` of
+    tokenizer.json."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.abbreviations = {w.lower().rstrip(".") for w in rules.words("tokenizer.abbreviations")}
+        self.titles = {w.lower().rstrip(".") for w in rules.words("tokenizer.titles")}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not (self.abbreviations or self.titles):
+            return doc
+        for tok in doc[1:]:
+            if not tok.is_sent_start:
+                continue
+            prev = doc[tok.i - 1]
+            if prev.text == "." and tok.i >= 2 and not doc[tok.i - 2].whitespace_:
+                word = doc[tok.i - 2].lower_.rstrip(".")
+            elif prev.text.endswith(".") and len(prev) > 1:
+                word = prev.lower_[:-1]
+            else:
+                continue
+            runs_on = tok.is_lower or tok.like_num or tok.is_punct
+            if (word in self.abbreviations and runs_on) or (word in self.titles and tok.is_title):
+                tok.is_sent_start = False
+        return doc
 
 
 @Language.factory("report_numbers", default_config={"models_dir": ""}, assigns=["token.pos"], retokenizes=True)
@@ -379,13 +414,23 @@ def _tune_tokenizer(nlp: Language, rules: Rules) -> None:
     dashes = rules.words("tokenizer.range_dashes")
     if dashes:
         infixes.append(rf"(?<=[0-9])(?:{alternatives(dashes)})(?=[0-9])")
-    for word in rules.words("tokenizer.elisions"):  # fixed-width look-behinds, one per word
+    elisions = rules.words("tokenizer.elisions")
+    for word in elisions:  # fixed-width look-behinds, one per word
         infixes.append(rf"(?<=\b(?i:{re.escape(word)}))[’'](?=\w)")
     suffixes = list(nlp.Defaults.suffixes)
     scales = rules.words("numbers.attached_scales")
     if scales:
         suffixes.append(rf"(?<=[0-9])(?:{alternatives(scales)})")
     prefixes = list(nlp.Defaults.prefixes)
+    if elisions:
+        # an elided word keeps its apostrophe, as one token (`s'`, `qu'`, `c'`: spaCy's own
+        # French prefixes cover only some), so `2013 s'est` has no unit `s`; alone before a
+        # space too (`l' export`, a PDF's stray space)
+        prefixes.append(rf"(?i:{alternatives(elisions)})[’'](?=\w)")
+        for word in elisions:
+            for form in {word, word.capitalize()}:
+                for apostrophe in "'’":
+                    nlp.tokenizer.add_special_case(form + apostrophe, [{ORTH: form + apostrophe}])
     symbols = [s for s in rules.words("currencies.symbols") if not s.isalpha()]  # `CHF 5` is two words anyway
     if symbols:
         prefixes.append(alternatives(symbols))
@@ -413,6 +458,7 @@ def _build_pipeline(lang: str, models_dir: str) -> Language:
     nlp.tokenizer = _TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("sentencizer")
     cfg = {"models_dir": models_dir}
+    nlp.add_pipe("report_sentence_repair", config=cfg)
     nlp.add_pipe("report_numbers", config=cfg)
     nlp.add_pipe("report_figure_rules", config=cfg)
     nlp.add_pipe("report_project_rules", config=cfg)

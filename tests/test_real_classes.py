@@ -475,6 +475,64 @@ def test_an_ordinal_suffix_set_apart_is_no_unit(tmp_path):
     assert not run(tmp_path, "# Compte rendu\n\nBilan de la 3 e édition des rencontres.\n", "cr.md").figures
 
 
+@pytest.mark.parametrize("text", [
+    "Direction territoriale Ouest : MAN – 9 rue Viviani – BP 46223 – 44262 Nantes cedex.",
+    "Siège social : Cité des Mobilités - 25, avenue François Mitterrand - CS 92 803 - F-69674 Bron Cedex.",
+    "#19 Ajouter des caractéristiques au volet bâti de la friche.",
+    "Les demandes : 3/ des formulaires simplifiés 4/ l' export au format Géopackage.",
+    "Le mercredi 18 décembre 2013 s'est tenue l'assemblée générale.",
+    "La réunion des 17-18-19 novembre 2014 est confirmée.",
+])
+def test_addresses_references_and_elided_words_give_no_french_figures(tmp_path, text):
+    """Postal addresses (street numbers, postcodes before a town, BP/CS boxes), `#19` issue
+    references, `4/` list numbers, and an elided word (`s'est`) read as the unit of a year."""
+    assert not run(tmp_path, f"# Compte rendu\n\n{text}\n", "cr.md").figures
+
+
+@pytest.mark.parametrize("text", [
+    "Organize a national consortium meeting (17-18-19 November 2014).",
+    "The partners met on 3, 4 and 5 June 2015.",
+    "Send it to EMBL, Meyerhofstrasse 1, 69117 Heidelberg, Germany.",
+    "The office is at 221 Baker Street in London.",
+])
+def test_day_lists_and_addresses_give_no_english_figures(tmp_path, text):
+    assert not run(tmp_path, f"# Report\n\n{text}\n").figures
+
+
+def test_elided_words_keep_their_apostrophe_as_one_token():
+    nlp = build_pipeline("fr")
+    assert [t.text for t in nlp.make_doc("2013 s'est qu'il c’est l' export")] == \
+        ["2013", "s'", "est", "qu'", "il", "c’", "est", "l'", "export"]
+
+
+def test_an_abbreviation_period_ends_no_sentence_when_the_text_runs_on():
+    english = build_pipeline("en")("ACTION: Alison will organize a Zoom, etc. to discuss the URIs. The rest, etc. "
+                                   "The end. We met Prof. Smith there.")
+    assert [s.text for s in english.sents] == [
+        "ACTION: Alison will organize a Zoom, etc. to discuss the URIs.", "The rest, etc.", "The end.",
+        "We met Prof. Smith there."]
+    french = build_pipeline("fr")("Les champs (dates, etc.) seront revus, cf. la page 3. Mme. Durand valide.")
+    assert len(list(french.sents)) == 2
+
+
+def test_il_s_agit_de_before_a_noun_describes_and_before_a_verb_calls(tmp_path):
+    report = run(tmp_path, "# Compte rendu\n\nIl s'agit d'un projet lancé en 2009 par la communauté. "
+                           "Il s'agit de l'association nationale du secteur. "
+                           "Il s'agit désormais de renforcer les échanges entre les régions.\n", "cr.md")
+    assert [r.text for r in report.recommendations] == [
+        "Il s'agit désormais de renforcer les échanges entre les régions."]
+
+
+def test_a_table_of_contents_list_recommends_nothing(tmp_path):
+    """A page's list of in-page links (its table of contents) under a `Lessons learned` title:
+    its items are the headings that follow, not lessons."""
+    items = ["Material", "Technical setup", "Audio quality is super important", "Timetable"]
+    body = "".join(f"## {h}\n\nThe team discussed it at length.\n\n" for h in items)
+    report = run(tmp_path, "# Lessons learned from the workshop\n\n"
+                 + "".join(f"- [{h}](#{h.lower().replace(' ', '-')})\n" for h in items) + "\n" + body)
+    assert not report.recommendations and not report.projects
+
+
 def test_a_decimal_below_one_is_not_a_grouped_thousand(tmp_path):
     assert values(run(tmp_path, "# Report\n\nThe dose was 0.250 milligrams per patients.\n"))[0][0] == Decimal("0.250")
 

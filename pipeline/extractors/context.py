@@ -6,13 +6,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import LIST_ITEM, PARAGRAPH, TABLE_ROW, Document
+from ..model import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Document
 from ..segment import Segmentation
 
 
 def _bare_heading(heading: str) -> str:
     """`7. References:` -> `references`."""
     return re.sub(r"^[\dIVXivx.\s)-]+(?=\w)", "", heading).strip(" :.").casefold()
+
+
+CONTENTS_MIN_ITEMS = 3
+CONTENTS_SHARE = 0.6
+
+
+def _contents_key(text: str) -> str:
+    """`2.1 Material ........ 4` -> `material`: a heading as a contents list writes it."""
+    text = re.sub(r"(?:\s*[.…·_]{2,}\s*|\s+)\d{1,4}\s*$", "", text)
+    return " ".join(_bare_heading(text).split())
 
 
 def words_in(text: str, phrases: set[str]) -> list[str]:
@@ -39,6 +49,7 @@ class BlockContext:
     urls: list[list] = field(default_factory=list)  # UrlHit lists by block index
     reference_headings: frozenset[str] = frozenset()  # sections.json: headings of source lists
     _in_references: set[int] | None = None
+    _heading_keys: set[str] | None = None
     _headers: dict[int, list[str]] | None = None
 
     def header_of(self, i: int) -> list[str] | None:
@@ -78,6 +89,17 @@ class BlockContext:
         if current:
             runs.append(current)
         return runs
+
+    def is_contents(self, run: list[int]) -> bool:
+        """Whether a list is the document's table of contents: most of its items are the
+        texts of headings met elsewhere (an HTML page's list of in-page links, a contents list
+        with leaders and page numbers). Its items recommend nothing and present no project."""
+        if len(run) < CONTENTS_MIN_ITEMS:
+            return False
+        if self._heading_keys is None:
+            self._heading_keys = {_contents_key(b.text) for b in self.doc.blocks if b.kind == HEADING}
+        found = sum(1 for i in run if _contents_key(self.doc.blocks[i].text) in self._heading_keys)
+        return found >= CONTENTS_SHARE * len(run)
 
     def lead_in(self, first_item: int) -> int | None:
         """The paragraph that introduces a list, if it stands right before it in the same section."""

@@ -166,6 +166,8 @@ class ProjectFinder:
         blocks = ctx.doc.blocks
         # lists introduced as projects, and items pairing a name with a website
         for run in ctx.list_runs():
+            if ctx.is_contents(run):
+                continue
             lead = ctx.lead_in(run[0])
             project_list = lead is not None and self._is_project_lead_in(ctx.last_sentence(lead))
             if lead is None:

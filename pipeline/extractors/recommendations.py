@@ -79,6 +79,8 @@ class RecommendationFinder:
         hits: list[RecommendationHit] = []
         in_list: set[int] = set()
         for run in ctx.list_runs():
+            if ctx.is_contents(run):
+                continue
             how = self.list_evidence(ctx, run)
             if how is None:
                 # `- Implement ...`, `- Mettre en place ...`: a list of actions needs no lead-in
