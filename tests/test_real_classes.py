@@ -111,6 +111,20 @@ def test_a_capitalised_trigger_word_after_an_article_belongs_to_the_name(tmp_pat
     assert "Management Office" not in names(english) and "DataLoom" in names(english)
 
 
+def test_a_list_entry_may_separate_name_and_description_by_a_semicolon_or_an_apposition(tmp_path):
+    report = run(tmp_path, "# Bilan de la soirée\n\n## Projets présentés\n\n"
+                           "- Oorobot; un robot pour les maternelles\n- PaPif , la poubelle flottante\n"
+                           "- CartoVélo, une carte des pistes cyclables\n\nTrois projets.\n", "bilan.md")
+    rows = {p.name: p.description for p in report.projects}
+    assert rows.get("Oorobot") and rows.get("PaPif") and rows.get("CartoVélo")
+    assert rows["PaPif"].startswith("la poubelle")
+
+
+def test_an_elided_article_is_no_part_of_a_name(tmp_path):
+    report = run(tmp_path, "# Compte rendu\n\n## Projets présentés\n\n- l'EPFN : foncier\n", "cr.md")
+    assert "EPFN" in names(report) and "l'EPFN" not in names(report)
+
+
 @pytest.mark.parametrize("word", ["RDFShape", "WDumper", "WESkit"])
 def test_a_coined_name_may_open_with_a_run_of_capitals(tmp_path, word):
     report = run(tmp_path, f"# Report\n\nWe extended {word} during the week.\n\n"

@@ -60,6 +60,7 @@ class ProjectFinder:
         self.context_words = set(rules.words("projects.context_words"))
         self.separators = rules.words("projects.item_separators")
         self.determiners = set(rules.words("projects.determiners"))
+        self.elided_determiners = tuple(sorted(d for d in self.determiners if d[-1:] in "'’"))
         self.generic = set(rules.words("projects.generic_words"))
         self.not_heads = set(rules.words("projects.not_name_heads"))
         self.website_labels = sorted(rules.words("projects.website_labels"), key=len, reverse=True)
@@ -87,6 +88,9 @@ class ProjectFinder:
         words = name.split()
         while words and words[0].lower() in self.determiners:
             words = words[1:]
+        for elided in self.elided_determiners:  # `l'EPF` -> `EPF`
+            if words and words[0].lower().startswith(elided) and len(words[0]) > len(elided) + 1:
+                words[0] = words[0][len(elided):]
         name = " ".join(words)
         if not name or len(words) > self.max_words or not any(c.isalpha() for c in name):
             return None
