@@ -547,6 +547,28 @@ def test_a_table_of_contents_list_recommends_nothing(tmp_path):
     assert not report.recommendations and not report.projects
 
 
+@pytest.mark.parametrize("written, iso", [
+    ("2014.11.08", "2014-11-08"), ("2014/11/08", "2014-11-08"), ("17-Oct-2014", "2014-10-17"),
+])
+def test_event_dates_written_year_first_or_with_a_month_abbreviation(tmp_path, written, iso):
+    report = run(tmp_path, f"# Kick-off report\n\n| Date | Event |\n| --- | --- |\n| {written} | Kick-off meeting |\n")
+    assert (report.document.date_start, report.document.date_end) == (iso, iso)
+
+
+def test_a_date_in_a_web_address_is_no_event_date(tmp_path):
+    report = run(tmp_path, "# Retour sur les rencontres\n\nProgramme : https://example.fr/2021/09/13/programme.html\n\n"
+                           "Les rencontres ont eu lieu les 14 et 15 octobre 2021.\n", "retour.md")
+    assert report.document.date_start == "2021-10-14"
+
+
+def test_a_dateline_names_the_author_after_the_date(tmp_path):
+    page = ("<html><head><title>Lessons learned</title></head><body><article><h1>Lessons learned</h1>"
+            "<p>December 05, 2023 - Radovan Bast</p><p>We collected feedback after the workshop.</p>"
+            "</article></body></html>")
+    assert run(tmp_path, page, "post.html").document.author == "Radovan Bast"
+    assert run(tmp_path, "# Notes\n\n15 March 2024 - Brussels\n\nWe met.\n").document.author is None
+
+
 def test_a_decimal_below_one_is_not_a_grouped_thousand(tmp_path):
     assert values(run(tmp_path, "# Report\n\nThe dose was 0.250 milligrams per patients.\n"))[0][0] == Decimal("0.250")
 

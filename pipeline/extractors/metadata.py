@@ -64,7 +64,12 @@ class DateFinder:
             re.compile(rf"\b{M1}\s+{D1}{rng}{M2}\s+{D2},?\s*{Y1}", re.I),
             re.compile(rf"(?<!\d){D1}{of}{M1},?\s*{Y1}", re.I),
             re.compile(rf"\b{M1}\s+{D1},?\s*{Y1}", re.I),
-            re.compile(r"(?<!\d)(?P<y1>(?:19|20)\d{2})-(?P<m1>\d{2})-(?P<d1>\d{2})(?:\s*(?:to|au|–|-|/)\s*(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2}))?"),
+            # year first: `2014-11-08`, `2014.11.08`, `2014/11/08` (one separator throughout)
+            # (not in a web address's path: `geotrek.fr/2021/09/13/programme.html`)
+            re.compile(r"(?<![\d./])(?P<y1>(?:19|20)\d{2})(?P<s>[-./])(?P<m1>\d{2})(?P=s)(?P<d1>\d{2})(?![\d.]\d|/\w)"
+                       r"(?:\s*(?:to|au|–|-|/)\s*(?P<y2>(?:19|20)\d{2})(?P=s)(?P<m2>\d{2})(?P=s)(?P<d2>\d{2}))?"),
+            # `17-Oct-2014`
+            re.compile(rf"(?<![\d-])(?P<d1>\d{{1,2}})-{M1}-{Y1}", re.I),
             # `15/09/2021`, `22.03.2024`: day first, as written in Europe (a first number over 12
             # can only be a day; a second one over 12 makes it month first)
             re.compile(r"(?<![\d/.])(?P<d1>\d{1,2})[/.](?P<m1>\d{1,2})[/.](?P<y1>(?:19|20)\d{2})(?![\d/])"),
@@ -266,7 +271,8 @@ class MetadataFinder:
         return None
 
     def _byline(self, line: str) -> str | None:
-        """`7 September 2019 | Roger Luo, Jun Tian`: names beside a date; `Leonid Kostrykin 1,2 ,
+        """`7 September 2019 | Roger Luo, Jun Tian`: names beside a date (`December 05, 2023 -
+        Radovan Bast`: after it); `Leonid Kostrykin 1,2 ,
         Tatiana Woller 3`: names with affiliation marks; `L. Sexton-Kennedy, B. Hegner`."""
         parts = [p.strip() for p in re.split(r"\s[|·•]\s", line)]
         if len(parts) >= 2:
@@ -276,6 +282,13 @@ class MetadataFinder:
                     name = self._name(p, colon=False)
                     if name:
                         return name
+        # `December 05, 2023 - Radovan Bast`: a blog's dateline, the date first
+        parts = [p.strip() for p in re.split(r"\s[-–—]\s", line)]
+        if len(parts) == 2 and self.dates.find(parts[0]) is not None and self.dates.find(parts[1]) is None \
+                and 2 <= len(parts[1].split()) <= 4:
+            name = self._name(parts[1], colon=False)
+            if name:
+                return name
         m = _AFFILIATED.match(line) or _INITIALLED.match(line)
         if m:
             return self._name(m.group("name"), colon=False)
