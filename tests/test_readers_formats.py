@@ -276,6 +276,36 @@ def test_a_cover_tiled_with_filled_rectangles_is_no_table(tmp_path, engine):
     assert "Ana Lopes, Program Manager" in doc.text
 
 
+@ENGINES
+def test_heading_lines_of_another_weight_or_alignment_are_separate_headings(tmp_path, engine):
+    """A letterhead's right-aligned lines, the bold minutes title under them and a bold,
+    left-aligned `Participants :` share a size but are three headings; a centred title wrapped
+    over two lines stays one."""
+    path = tmp_path / "minutes.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    width, height = A4
+    for y, text, font in [(115, "Groupe de Travail Accessibilité", "Helvetica"),
+                          (130, "Commission des standards", "Helvetica"),
+                          (145, "CR de réunion du 2 juillet 2024", "Helvetica-Bold")]:
+        c.setFont(font, 12)
+        c.drawRightString(527, height - y, text)
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(71, height - 161, "Participants :")
+    for y, text in [(300, "Rencontres nationales des acteurs"), (315, "du logiciel libre")]:
+        c.setFont("Helvetica", 14)
+        c.drawCentredString(width / 2, height - y, text)
+    c.setFont("Helvetica", 10)
+    for i in range(12):
+        c.drawString(71, height - (200 + 12 * i) - (150 if i > 5 else 0),
+                     "Le groupe a examiné les propositions reçues et les a discutées en séance.")
+    c.showPage()
+    c.save()
+    headings = [b.text for b in read_document(path, pdf_engine=engine).blocks if b.kind == HEADING]
+    assert headings[:3] == ["Groupe de Travail Accessibilité Commission des standards",
+                            "CR de réunion du 2 juillet 2024", "Participants :"]
+    assert "Rencontres nationales des acteurs du logiciel libre" in headings
+
+
 @pytest.mark.parametrize("first, second, joined", [
     ("see https://example.org/collection/semantic-", "interoperability-community for more",
      "see https://example.org/collection/semantic-interoperability-community for more"),

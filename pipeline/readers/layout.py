@@ -261,6 +261,21 @@ def read_page(words: list[Word], page: int) -> list[Line]:
     return lines
 
 
+# A title wrapped over lines keeps its weight and its alignment: left edges, centres or right
+# edges within these distances (points). A letterhead's right-aligned lines and the bold,
+# left-aligned `Participants :` under them are separate headings.
+WRAP_EDGE_TOLERANCE = 4.0
+WRAP_CENTRE_TOLERANCE = 8.0
+
+
+def _wraps(prev: Line, line: Line) -> bool:
+    """Whether `line` can go on the heading whose last line is `prev`."""
+    if prev.bold != line.bold:
+        return False
+    return (abs(prev.x0 - line.x0) <= WRAP_EDGE_TOLERANCE or abs(prev.x1 - line.x1) <= WRAP_EDGE_TOLERANCE
+            or abs((prev.x0 + prev.x1) - (line.x0 + line.x1)) / 2 <= WRAP_CENTRE_TOLERANCE)
+
+
 def attach_links(lines: list[Line], links: list[tuple[str, float, float, float, float]]) -> None:
     """Link annotations (url, x0, top, x1, bottom) become offsets into the text they cover."""
     for url, x0, top, x1, bottom in links:
@@ -460,7 +475,7 @@ class BlockAssembler:
                 )
                 if level:
                     if kind == HEADING and current and self._size_level(current[-1]) == level \
-                            and not self._gap(prev, line):
+                            and not self._gap(prev, line) and _wraps(current[-1], line):
                         current.append(line)  # a title wrapped over two lines
                     else:
                         self._flush(builder, current, kind)

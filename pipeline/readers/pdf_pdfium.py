@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..errors import ReportError
 from .builder import DocumentBuilder
-from .layout import BlockAssembler, Word, attach_links, clean_word, join_size_changes, read_page, strip_running_lines
+from .layout import (BlockAssembler, Word, attach_links, clean_word, is_bold_font, join_size_changes, read_page,
+                     strip_running_lines)
 from .pdf import OCR_HINT, _metadata_from
 from .tables import is_drawing, edge, frame_lines, grid_tables, inside, is_prose_frame, place_frame, place_tables, table_lines
 
@@ -133,7 +134,19 @@ def _words(page, raw) -> tuple[list[Word], int]:
                 words.append(Word(cleaned, first[0], last[1] if last[1] > first[1] else first[1],
                                   first[2] if first[2] < last[2] else last[2],
                                   first[3] if first[3] > last[3] else last[3],
-                                  size, font_weight(tp, a) >= 600))
+                                  size, bold_at(a)))
+
+        name_buffer, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+
+        def bold_at(i: int) -> bool:
+            """PDFium's weight, or for a font that states none (a standard font such as
+            Helvetica-Bold, not embedded: weight 0) its name."""
+            weight = font_weight(tp, i)
+            if weight > 0:
+                return weight >= 600
+            if raw.FPDFText_GetFontInfo(tp, i, name_buffer, len(name_buffer), ctypes.byref(flags)) <= 0:
+                return False
+            return is_bold_font(name_buffer.value.decode("latin-1", "replace"))
 
         words: list[Word] = []
         plain = text.translate(_HYPHENS_TO_DASH)  # same length: offsets still index characters
