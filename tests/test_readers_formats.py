@@ -394,3 +394,19 @@ def test_a_table_of_records_with_empty_columns_is_no_prose_frame():
              ["", "designing process and how the registry would be used by them all."]]
     assert not is_prose_frame(actions)
     assert is_prose_frame(prose)
+
+
+def test_an_article_header_is_read_and_the_site_banner_is_not(tmp_path):
+    """`<header>` inside an article holds its title and byline; the page's banner outside it is
+    site chrome. A card (a link wrapped around a heading) keeps its heading."""
+    page = ("<html><body><header><h1>Example site</h1><nav>Home</nav></header><main><article>"
+            "<header><h1>Retour sur les rencontres 2024</h1><p>Publié le 3 juin 2024 par Ana Lopes</p></header>"
+            "<p>Les rencontres ont réuni la communauté.</p>"
+            '<a href="/ateliers/eau/"><div class="card"><header><h2>Ateliers : ressource en eau</h2></header></div></a>'
+            "</article></main></body></html>")
+    path = tmp_path / "retour.html"
+    path.write_text(page, encoding="utf-8")
+    doc = read_document(path)
+    headings = [b.text for b in doc.blocks if b.kind == HEADING]
+    assert headings == ["Retour sur les rencontres 2024", "Ateliers : ressource en eau"]
+    assert "Publié le 3 juin 2024 par Ana Lopes" in doc.text and "Example site" not in doc.text

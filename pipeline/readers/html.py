@@ -2,15 +2,17 @@
 
 Headings h1-h6, paragraphs, nested lists, tables row by row, `a href` links
 (absolute http(s) targets only), `<title>` and meta author/date as fallbacks.
-Scripts, styles, navigation, page headers, footers and asides are skipped;
+Scripts, styles, navigation, page headers, footers and asides are skipped (a `<header>` inside
+an article, section or main part is the article's own: its title, byline and date are read);
 footnote markers (`<sup>2</sup>`) are dropped so they never glue onto numbers.
 """
 from __future__ import annotations
 
 import json
 import re
+import warnings
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
 
 from .. import text as T
 from ..model import HEADING, LIST_ITEM, TABLE_ROW
@@ -20,8 +22,9 @@ from .lines import add_paragraph_lines
 SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button",
         "select", "svg", "canvas", "iframe", "object", "head"}
 BLOCKS = {"p", "div", "section", "article", "main", "body", "blockquote", "figure", "figcaption", "pre",
-          "address", "dl", "dt", "dd", "center", "details", "summary", "fieldset", "html"}
+          "header", "address", "dl", "dt", "dd", "center", "details", "summary", "fieldset", "html"}
 HEADINGS = {f"h{i}": i for i in range(1, 7)}
+CONTENT = ("article", "section", "main")  # a <header> inside one of these is content, not the site's banner
 _FOOTNOTE = re.compile(r"^[\d\s,*†‡§\[\]]+$")
 
 
@@ -38,6 +41,13 @@ class _Inline:
     def result(self) -> tuple[list[str], list[tuple[str, int, int]]]:
         lines = [x for x in (T.clean_line(x) for x in self.lines) if x]
         return lines, locate_links(lines, self.links)
+
+
+def _soup(text: str) -> BeautifulSoup:
+    # a file holding only an address is a page to read, not a URL to fetch: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(text, "lxml")
 
 
 def _absolute(href: str | None) -> str | None:
@@ -62,12 +72,18 @@ class _HtmlReader:
             if not isinstance(child, Tag):
                 continue
             name = child.name.lower()
-            if name in SKIP or child.get("hidden") is not None or child.get("aria-hidden") == "true":
+            if name in SKIP and not (name == "header" and child.find_parent(CONTENT) is not None) \
+                    or child.get("hidden") is not None or child.get("aria-hidden") == "true":
                 continue
             if name in HEADINGS or name in BLOCKS or name in ("ul", "ol", "li", "table", "hr"):
                 self._paragraph(inline)
                 inline = _Inline()
                 self._block(child, name, depth)
+            elif name == "a" and child.find(list(HEADINGS)) is not None:
+                # a card: a link wrapped around a heading and its text (HTML5 allows it)
+                self._paragraph(inline)
+                inline = _Inline()
+                self.walk(child, depth)
             else:
                 self._inline(child, inline)
         self._paragraph(inline)
@@ -172,7 +188,7 @@ class _HtmlReader:
 
 def read_html_fragment(fragment: str, builder: DocumentBuilder) -> None:
     """Blocks of an HTML fragment (HTML inside a Markdown file), headings and lists kept."""
-    soup = BeautifulSoup(fragment, "lxml")
+    soup = _soup(fragment)
     _HtmlReader(builder).walk(soup.body or soup)
 
 
@@ -181,7 +197,7 @@ def read_html(text: str, builder: DocumentBuilder) -> tuple[dict[str, str], dict
     JSON-LD (its name, start and end dates). Fallbacks, used when the text says nothing better:
     `<title>`, an article's JSON-LD headline, author and publication date, `<meta>` tags and the
     first `<time datetime>`."""
-    soup = BeautifulSoup(text, "lxml")
+    soup = _soup(text)
     stated: dict[str, str] = {}
     meta: dict[str, str] = {}
     for item in _json_ld(soup):
