@@ -569,6 +569,18 @@ def test_a_dateline_names_the_author_after_the_date(tmp_path):
     assert run(tmp_path, "# Notes\n\n15 March 2024 - Brussels\n\nWe met.\n").document.author is None
 
 
+def test_a_list_item_marked_as_a_recommendation_is_one_whole_item(tmp_path):
+    report = run(tmp_path, "# Workshop report\n\n**Training**\n\n"
+                           "- *(Recommendation)* Training shouldn't just be focused on new staff.  Existing staff "
+                           "would also benefit from dedicated training.\n"
+                           "- Several labs described their onboarding.\n"
+                           "- Action: share the onboarding material with all labs\n")
+    assert sorted((r.text, r.kind) for r in report.recommendations) == [
+        ("Training shouldn't just be focused on new staff. Existing staff would also benefit from dedicated training.",
+         "list"),
+        ("share the onboarding material with all labs", "list")]
+
+
 def test_a_decimal_below_one_is_not_a_grouped_thousand(tmp_path):
     assert values(run(tmp_path, "# Report\n\nThe dose was 0.250 milligrams per patients.\n"))[0][0] == Decimal("0.250")
 

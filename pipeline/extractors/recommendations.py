@@ -38,6 +38,10 @@ class RecommendationFinder:
         self.imperatives = {w.lower() for w in rules.words("recommendations.imperative_verbs")}
         self.openers = {w.lower() for w in rules.words("recommendations.imperative_openers")}
         self.imperative_min_items = int(rules.get("recommendations.imperative_min_items", 2))
+        labels = "|".join(re.escape(w) for w in sorted(rules.words("recommendations.item_labels"), key=len, reverse=True))
+        # `(Recommendation) ...`, `[Action] ...`, `Recommendation: ...`, `Next step - ...`
+        self.item_label = re.compile(rf"^\s*(?:[(\[]\s*(?:{labels})\s*[)\]]\s*[:.–—-]?|(?:{labels})\s*[:–—]|(?:{labels})\s+-)\s+(?=\S)",
+                                     re.I) if labels else None
 
     def opens_with_imperative(self, text: str) -> bool:
         """`Create a community page ...`, not `Update from FINOS` (a title) or `Use cases`."""
@@ -82,6 +86,15 @@ class RecommendationFinder:
             if ctx.is_contents(run):
                 continue
             how = self.list_evidence(ctx, run)
+            labelled = [i for i in run if self._unlabelled(ctx.doc.blocks[i].text) is not None]
+            if how is None and labelled:
+                # items each marked as a recommendation (`(Recommendation) DOE should ...`): whole
+                # items, the mark left out; the other items stay ordinary text
+                for i in labelled:
+                    in_list.add(i)
+                    hits.append(RecommendationHit(self._unlabelled(ctx.doc.blocks[i].text), "list", i,
+                                                  ["list:labelled-item"]))
+                continue
             if how is None:
                 # `- Implement ...`, `- Mettre en place ...`: a list of actions needs no lead-in
                 orders = [i for i in run if self.opens_with_imperative(ctx.doc.blocks[i].text)]
@@ -90,7 +103,8 @@ class RecommendationFinder:
                 run, how = orders, "list:imperative"
             for i in run:
                 in_list.add(i)
-                for part in self.split_item(ctx.doc.blocks[i].text):
+                text = ctx.doc.blocks[i].text
+                for part in self.split_item(self._unlabelled(text) or text):
                     if not part.rstrip().endswith("?"):  # a question asks, it does not recommend
                         hits.append(RecommendationHit(part, "list", i, [how]))
         for i, column in self._table_cells(ctx):
@@ -165,6 +179,13 @@ class RecommendationFinder:
             if rules and not text.rstrip().endswith("?"):
                 found.append((text, rules))
         return found
+
+    def _unlabelled(self, text: str) -> str | None:
+        """The item's text without its recommendation mark, or None when it has none."""
+        if self.item_label is None:
+            return None
+        m = self.item_label.match(text)
+        return text[m.end():].strip() if m else None
 
     def split_item(self, text: str) -> list[str]:
         """Split at `;` only where every part can stand alone."""
