@@ -125,6 +125,16 @@ def test_an_elided_article_is_no_part_of_a_name(tmp_path):
     assert "EPFN" in names(report) and "l'EPFN" not in names(report)
 
 
+def test_a_phrase_cut_inside_brackets_or_quotes_is_no_name(tmp_path):
+    report = run(tmp_path, "# Compte rendu\n\n## Projets\n\n- Suivre la démarche GéoFriches (A. Lemot : à faire\n"
+                           "- rubrique \"Commentaires : à remplir\n- CartoFriches : inventaire national\n\n"
+                           "J-L. Zimmermann signale l'existence de OpenSideWalkMap.\n\n"
+                           "Débat : J-L. Zimmermann propose de s'intéresser aux projets.\n\n"
+                           "Le dépôt [\"Terrafor\"](https://github.com/example/terrafor) est ouvert.\n", "cr.md")
+    assert {"CartoFriches", "Terrafor"} <= names(report)
+    assert not [n for n in names(report) if "(" in n or '"' in n] and "J-L" not in names(report)
+
+
 @pytest.mark.parametrize("word", ["RDFShape", "WDumper", "WESkit"])
 def test_a_coined_name_may_open_with_a_run_of_capitals(tmp_path, word):
     report = run(tmp_path, f"# Report\n\nWe extended {word} during the week.\n\n"

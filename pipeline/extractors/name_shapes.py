@@ -92,7 +92,7 @@ class NameShapes:
         cands = []
         for i, block in enumerate(ctx.doc.blocks):
             for link in block.links:
-                text = ctx.doc.text[link.char_start:link.char_end].strip(" `*_")
+                text = ctx.doc.text[link.char_start:link.char_end].strip(" `*_\"'“”«»‘’")
                 m = re.match(r"^(?:https?://)?([^/]+)/(.+?)/?$", link.url.split("#")[0].split("?")[0])
                 if not m or m.group(1).lower() not in self.code_hosts or not text or " " in text \
                         or URLISH.match(text) or not any(c.isalpha() for c in text):

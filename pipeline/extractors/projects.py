@@ -22,6 +22,7 @@ from .name_shapes import URLISH as _URLISH
 from .name_shapes import Candidate, NameShapes, is_distinctive
 from .name_shapes import mostly_capitals as _mostly_capitals
 
+_INITIALS = re.compile(r"[A-Z]\.?-[A-Z]\.?")
 _PAREN = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
 _NAMED_LINK = re.compile(r"(?P<name>(?:[A-Z][\w'’&+.-]*[ -]?){1,4}?)\s*\(\s*<?(?P<url>(?:https?://|www\.)[^)\s]+)>?\s*\)")
 _NAME_BEFORE_BRACKET = re.compile(r"(?P<name>(?:[A-Z][\w'’&+.-]*[ -]?){1,4}?)\s*\(\s*$")
@@ -94,6 +95,9 @@ class ProjectFinder:
         name = " ".join(words)
         if not name or len(words) > self.max_words or not any(c.isalpha() for c in name):
             return None
+        if name.count("(") != name.count(")") or name.count("[") != name.count("]") \
+                or (name.count('"') + name.count("«") + name.count("»")) % 2 or name.count("“") != name.count("”"):
+            return None  # a phrase cut inside brackets or quotes (`rubrique "Commentaires`), not a name
         if all(w.lower().strip(".,") in self.generic for w in words):
             return None
         if project_key(name) in self.not_projects or not project_key(name):
@@ -430,8 +434,8 @@ class ProjectFinder:
         words = {w.lower().strip("()[],.;:") for f in forms for w in f.split()}
         if words & self.event_name_words and not words & self.context_words:
             found.append("name:event")
-        if any(self._person(f) for f in forms):
-            found.append("name:person")
+        if any(self._person(f) or _INITIALS.fullmatch(f) for f in forms):
+            found.append("name:person")  # `J-L` is a person's initials (Jean-Louis)
         return found
 
     def _person(self, name: str) -> bool:
