@@ -591,6 +591,37 @@ def test_a_list_item_marked_as_a_recommendation_is_one_whole_item(tmp_path):
         ("share the onboarding material with all labs", "list")]
 
 
+@pytest.mark.parametrize("name, text, call", [
+    ("cr.md", "# Compte rendu\n\nLe projet a été présenté. Son but : favoriser le développement collaboratif.\n\n"
+              "La suite est claire : proposer une version commune du schéma.\n",
+     "La suite est claire : proposer une version commune du schéma."),
+    ("report.md", "# Report\n\nThe hub was shown. Its aim: create a shared catalogue of services.\n\n"
+                  "The next step is clear: create a shared catalogue of services for all members.\n",
+     "The next step is clear: create a shared catalogue of services for all members."),
+])
+def test_an_aim_before_a_colon_is_no_order(tmp_path, name, text, call):
+    assert [r.text for r in run(tmp_path, text, name).recommendations] == [call]
+
+
+def test_minutes_lists_of_actions_to_come_are_recommendations_and_actions_done_are_not(tmp_path):
+    report = run(tmp_path, "# Compte rendu\n\n## 1. Revue du précédent compte rendu\n\nActions réalisées :\n\n"
+                           "- suppression de la valeur poteau dans la liste\n- report de l'attribut sur le noeud\n\n"
+                           "Actions à poursuivre / à prévoir :\n\n"
+                           "- contribuer aux propositions d'évolutions via les issues (tous)\n"
+                           "- compléter le guide de collecte (tous)\n\nDécision / Actions\n\n"
+                           "- Synthèse du dernier atelier à la prochaine réunion\n", "cr.md")
+    assert sorted(r.text for r in report.recommendations) == [
+        "Synthèse du dernier atelier à la prochaine réunion", "compléter le guide de collecte (tous)",
+        "contribuer aux propositions d'évolutions via les issues (tous)"]
+
+
+def test_english_lists_of_decisions_and_things_to_do_but_not_a_todo_group(tmp_path):
+    report = run(tmp_path, "# Meeting notes\n\nWe are planning to do the following:\n\n- regular online talks\n"
+                           "- a mentoring programme\n\nThe TODO Group has a community network:\n\n"
+                           "- the OSPO book club\n- the OSPO mentorship\n")
+    assert sorted(r.text for r in report.recommendations) == ["a mentoring programme", "regular online talks"]
+
+
 def test_a_decimal_below_one_is_not_a_grouped_thousand(tmp_path):
     assert values(run(tmp_path, "# Report\n\nThe dose was 0.250 milligrams per patients.\n"))[0][0] == Decimal("0.250")
 
