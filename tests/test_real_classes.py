@@ -135,6 +135,21 @@ def test_a_phrase_cut_inside_brackets_or_quotes_is_no_name(tmp_path):
     assert not [n for n in names(report) if "(" in n or '"' in n] and "J-L" not in names(report)
 
 
+def test_a_word_a_web_address_spells_names_a_project(tmp_path):
+    """`Prodige` (prodige-opensource.org) and `AtlaSanté` (atlasante.fr): a capitalised word used
+    in sentences whose domain spells it; not `cartes` (a common word, cartes.gouv.fr) nor a
+    platform (`docs`)."""
+    report = run(tmp_path, "# Journée annuelle\n\nLa journée a réuni la communauté de Prodige. "
+                           "Le programme est sur https://www.prodige-opensource.org/. Deux applications créées avec Prodige "
+                           "ont été montrées, dont AtlaSanté ([lien](https://www.atlasante.fr/)). "
+                           "AtlaSanté diffuse des cartes ([cartes](https://cartes.gouv.fr/)) et des "
+                           "[Docs](https://docs.example.org/). Les cartes et les Docs sont en ligne.\n", "journee.md")
+    assert {"Prodige", "AtlaSanté"} <= names(report)
+    assert not names(report) & {"Cartes", "cartes", "Docs"}
+    prodige = next(p for p in report.projects if p.name == "Prodige")
+    assert prodige.url == "https://www.prodige-opensource.org/" and "url:domain-word" in prodige.evidence
+
+
 @pytest.mark.parametrize("word", ["RDFShape", "WDumper", "WESkit"])
 def test_a_coined_name_may_open_with_a_run_of_capitals(tmp_path, word):
     report = run(tmp_path, f"# Report\n\nWe extended {word} during the week.\n\n"

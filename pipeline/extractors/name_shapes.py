@@ -8,6 +8,7 @@ and `models/common/projects.json`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..ids import project_key
@@ -20,6 +21,7 @@ URLISH = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z
 # (one unambiguous token pattern, the two capitals counted in code: no backtracking on long runs)
 _ACRONYM = re.compile(r"(?<![\w./@-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)(?![\w@-]|\.\w)")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
+_WORD = re.compile(r"(?<![\w./@-])[^\W\d_][\w]*(?![\w@-]|\.\w)")
 # `eProcurement`, `ECatalogue`, `mHealth`: a one-letter prefix on a word (of digital_field_words)
 _E_COMPOUND = re.compile(r"[eEmMi][A-Z][a-z]+")
 # `dElectricite`, `lEurope`: a French elision whose apostrophe was lost
@@ -56,6 +58,11 @@ class Candidate:
     evidence: list[str] = field(default_factory=list)  # the rules that found it (confidence.json)
 
 
+def _fold(word: str) -> str:
+    """`AtlaSanté` -> `atlasante`: a word as a domain label spells it."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).casefold()
+
+
 def mostly_capitals(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.7 * len(letters)
@@ -85,6 +92,7 @@ class NameShapes:
         self.speech_verbs = {w.lower() for w in rules.words("projects.speech_verbs")}
         self.given_names = {w.casefold() for w in rules.words("people.given_names")}
         self.digital_fields = {w.lower() for w in rules.words("projects.digital_field_words")}
+        self.platform_domains = {w.lower() for w in rules.words("projects.platform_domains")}
 
     def repository_links(self, ctx: BlockContext) -> list[Candidate]:
         """`[ddeboer/imap](https://github.com/ddeboer/imap)`: a link to a code repository or package
@@ -105,6 +113,43 @@ class NameShapes:
                 if project_key(text.rsplit("/", 1)[-1]) != project_key(repo) or not project_key(repo):
                     continue
                 cands.append(Candidate(text, i, [], None, link.url, evidence=["link:code-repository"]))
+        return cands
+
+    def domain_words(self, ctx: BlockContext, found: list[Candidate]) -> list[Candidate]:
+        """`Prodige` and prodige-opensource.org, `Acceslibre` and acceslibre.beta.gouv.fr: a word
+        the report writes capitalised, at least twice and once inside a sentence, that a label of
+        one of its web addresses spells (accents and case aside), names the project the site is
+        for. Platforms and parts of sites (`github`, `docs`, `events`) are no such label."""
+        known = {project_key(c.name) for c in found}
+        labels: dict[str, str] = {}  # folded label -> the address it came from (first met)
+        for hits in ctx.urls:
+            for hit in hits:
+                parts = (hit.domain or "").lower().split(".")[:-1]  # the top-level domain names nothing
+                for label in parts:
+                    for word in {label, label.split("-")[0]}:
+                        if len(word) >= 4 and word.isalpha() and word not in self.platform_domains:
+                            labels.setdefault(_fold(word), hit.url)
+        if not labels:
+            return []
+        forms: dict[str, list[tuple[str, int]]] = {}
+        text = ctx.doc.text
+        for m in _WORD.finditer(text):
+            key = _fold(m.group())
+            if key in labels:
+                forms.setdefault(key, []).append((m.group(), m.start()))
+        cands = []
+        for key, seen in forms.items():
+            written = [w for w, _ in seen]
+            if len(seen) < 2 or any(w.islower() for w in written) or any(w.isupper() and len(w) > 1 for w in written[:1]):
+                continue  # a common word (`cartes`), or an acronym the acronym shape already reads
+            inside = [at for _, at in seen if text[:at].rstrip()[-1:] not in ("", ".", "!", "?", ":", "\n")]
+            name = max(set(written), key=written.count)
+            if not inside or project_key(name) in known or name.lower() in self.generic \
+                    or name.casefold() in self.given_names or project_key(name) in self.not_projects:
+                continue
+            first = next(i for i, b in enumerate(ctx.doc.blocks) if name in b.text) if any(
+                name in b.text for b in ctx.doc.blocks) else 0
+            cands.append(Candidate(name, first, [], None, labels[key], evidence=["url:domain-word"]))
         return cands
 
     def software_suffixes(self, ctx: BlockContext) -> list[Candidate]:

@@ -197,6 +197,7 @@ class ProjectFinder:
         cands.extend(self.shapes.software_suffixes(ctx))
         cands.extend(self.shapes.distinctive(ctx, cands))
         cands.extend(self.shapes.acronyms(ctx, cands))
+        cands.extend(self.shapes.domain_words(ctx, cands))
         self._website_lines(ctx, cands)
         return cands
 
