@@ -637,6 +637,17 @@ def test_english_lists_of_decisions_and_things_to_do_but_not_a_todo_group(tmp_pa
     assert sorted(r.text for r in report.recommendations) == ["a mentoring programme", "regular online talks"]
 
 
+def test_an_item_reporting_what_someone_did_is_no_recommendation_under_its_heading(tmp_path):
+    report = run(tmp_path, "# Minutes\n\n## Conclusions and next steps\n\n"
+                           "- BVN presented the categorisation of issues available on GitHub\n"
+                           "- Seth Van Hooland made some announcements about the next webinars\n"
+                           "- Publish the release candidate before the summer\n")
+    assert [r.text for r in report.recommendations] == ["Publish the release candidate before the summer"]
+    french = run(tmp_path, "# Relevé de décisions\n\n## Décisions\n\n- OSM indique avoir réalisé des tests massifs\n"
+                           "- Ouvrir le guichet aux communes volontaires\n", "rd.md")
+    assert [r.text for r in french.recommendations] == ["Ouvrir le guichet aux communes volontaires"]
+
+
 def test_a_decimal_below_one_is_not_a_grouped_thousand(tmp_path):
     assert values(run(tmp_path, "# Report\n\nThe dose was 0.250 milligrams per patients.\n"))[0][0] == Decimal("0.250")
 

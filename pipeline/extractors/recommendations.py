@@ -18,6 +18,9 @@ from .confidence import ConfidenceModel, evidence_text
 from .context import BlockContext, words_in
 
 
+REPORTING_WITHIN = 6  # words: `Seth Van Hooland made some announcements`
+
+
 @dataclass
 class RecommendationHit:
     text: str
@@ -38,6 +41,7 @@ class RecommendationFinder:
         self.imperatives = {w.lower() for w in rules.words("recommendations.imperative_verbs")}
         self.openers = {w.lower() for w in rules.words("recommendations.imperative_openers")}
         self.imperative_min_items = int(rules.get("recommendations.imperative_min_items", 2))
+        self.reporting = {w.lower() for w in rules.words("recommendations.reporting_verbs")}
         labels = "|".join(re.escape(w) for w in sorted(rules.words("recommendations.item_labels"), key=len, reverse=True))
         # `(Recommendation) ...`, `[Action] ...`, `Recommendation: ...`, `Next step - ...`
         self.item_label = re.compile(rf"^\s*(?:[(\[]\s*(?:{labels})\s*[)\]]\s*[:.–—-]?|(?:{labels})\s*[:–—]|(?:{labels})\s+-)\s+(?=\S)",
@@ -102,8 +106,10 @@ class RecommendationFinder:
                     continue
                 run, how = orders, "list:imperative"
             for i in run:
-                in_list.add(i)
                 text = ctx.doc.blocks[i].text
+                if how == "list:heading" and self._reports(text):
+                    continue  # `BVN presented the categorisation ...`: what happened, under the heading
+                in_list.add(i)
                 for part in self.split_item(self._unlabelled(text) or text):
                     if not part.rstrip().endswith("?"):  # a question asks, it does not recommend
                         hits.append(RecommendationHit(part, "list", i, [how]))
@@ -179,6 +185,11 @@ class RecommendationFinder:
             if rules and not text.rstrip().endswith("?"):
                 found.append((text, rules))
         return found
+
+    def _reports(self, text: str) -> bool:
+        """Whether an item reports what someone said or did, in its first words."""
+        head = " " + " ".join(re.findall(r"[\w'’]+", text.lower())[:REPORTING_WITHIN + 1]) + " "
+        return any(f" {verb} " in head for verb in self.reporting)
 
     def _unlabelled(self, text: str) -> str | None:
         """The item's text without its recommendation mark, or None when it has none."""
