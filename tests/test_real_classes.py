@@ -150,6 +150,12 @@ def test_a_word_a_web_address_spells_names_a_project(tmp_path):
     assert prodige.url == "https://www.prodige-opensource.org/" and "url:domain-word" in prodige.evidence
 
 
+def test_resource_words_in_a_list_of_projects_are_no_projects(tmp_path):
+    report = run(tmp_path, "# TAC meeting\n\n## Project resources\n\n- Wiki\n- Calendar\n- Mailing List/Slack Channel\n"
+                           "- Contribution Guidelines\n- GridMapper: maps of grid capacity\n")
+    assert names(report) == {"GridMapper"}
+
+
 @pytest.mark.parametrize("word", ["RDFShape", "WDumper", "WESkit"])
 def test_a_coined_name_may_open_with_a_run_of_capitals(tmp_path, word):
     report = run(tmp_path, f"# Report\n\nWe extended {word} during the week.\n\n"

@@ -98,7 +98,7 @@ class ProjectFinder:
         if name.count("(") != name.count(")") or name.count("[") != name.count("]") \
                 or (name.count('"') + name.count("«") + name.count("»")) % 2 or name.count("“") != name.count("”"):
             return None  # a phrase cut inside brackets or quotes (`rubrique "Commentaires`), not a name
-        if all(w.lower().strip(".,") in self.generic for w in words):
+        if all(w.lower().strip(".,") in self.generic for w in re.split(r"[\s/]+", name) if w):
             return None
         if project_key(name) in self.not_projects or not project_key(name):
             return None
