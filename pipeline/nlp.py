@@ -139,6 +139,9 @@ class SentenceRepair:
                 word = prev.lower_[:-1]
             else:
                 continue
+            before = doc[tok.i - 3] if prev.text == "." and tok.i >= 3 else doc[tok.i - 2] if tok.i >= 2 else None
+            if before is not None and before.like_num:
+                continue  # `40 ms.`, `45 min.`: a unit ends the sentence
             runs_on = tok.is_lower or tok.like_num or tok.is_punct
             if (word in self.abbreviations and runs_on) or (word in self.titles and tok.is_title):
                 tok.is_sent_start = False

@@ -572,9 +572,11 @@ def test_a_table_of_contents_list_recommends_nothing(tmp_path):
     """A page's list of in-page links (its table of contents) under a `Lessons learned` title:
     its items are the headings that follow, not lessons."""
     items = ["Material", "Technical setup", "Audio quality is super important", "Timetable"]
-    body = "".join(f"## {h}\n\nThe team discussed it at length.\n\n" for h in items)
-    report = run(tmp_path, "# Lessons learned from the workshop\n\n"
-                 + "".join(f"- [{h}](#{h.lower().replace(' ', '-')})\n" for h in items) + "\n" + body)
+    base = "https://example.org/blog/lessons/"
+    toc = "".join(f'<li><a href="{base}#{h.lower().replace(" ", "-")}">{h}</a></li>' for h in items)
+    body = "".join(f"<h2>{h}</h2><p>The team discussed it at length.</p>" for h in items)
+    page = f"<html><body><article><h1>Lessons learned from the workshop</h1><ul>{toc}</ul>{body}</article></body></html>"
+    report = run(tmp_path, page, "lessons.html")
     assert not report.recommendations and not report.projects
 
 
@@ -685,3 +687,49 @@ def test_a_json_ld_date_in_words_is_read(tmp_path):
     html = ('<html><head><script type="application/ld+json">{"@type": "Event", "startDate": "September 12, 2024"}'
             '</script></head><body><p>We met.</p></body></html>')
     assert run(tmp_path, html, name="page.html").document.date_start == "2024-09-12"
+
+
+# -- review of the third session's rules: what they must not catch --------------------------
+
+def test_a_list_of_projects_each_given_a_section_later_is_no_table_of_contents(tmp_path):
+    report = run(tmp_path, "# Open Source Day report\n\nThe following projects were presented:\n\n- Geotrek\n"
+                           "- Acceslibre\n- MapStore\n\n## Geotrek\n\nTrails.\n\n## Acceslibre\n\nAccess.\n\n"
+                           "## MapStore\n\nMaps.\n")
+    assert {"Geotrek", "Acceslibre", "MapStore"} <= names(report)
+
+
+@pytest.mark.parametrize("text, first", [
+    ("After the upgrade, latency dropped to 40 ms. We recommend enabling the cache for all users.",
+     "We recommend enabling the cache for all users."),
+    ("## Recommendations\n\n- More training on the tools presented during the workshop\n- Stable funding\n",
+     "More training on the tools presented during the workshop"),
+])
+def test_units_and_participles_do_not_hide_a_recommendation(tmp_path, text, first):
+    assert run(tmp_path, f"# Report\n\n{text}\n").recommendations[0].text == first
+
+
+def test_counts_before_road_square_or_a_capitalised_noun_stay_figures(tmp_path):
+    report = run(tmp_path, "# Report\n\nThe city trained 120 road users. The park covers 3 square miles. "
+                           "In 2023, 15000 Python developers answered.\n")
+    assert [v for v, _ in values(report)] == [Decimal(120), Decimal(3), Decimal(15000)]
+
+
+def test_a_dateline_naming_an_event_names_no_author_and_a_slashed_range_is_read(tmp_path):
+    assert run(tmp_path, "# Notes\n\n14 March 2024 - Open Science Day\n\nWe met.\n").document.author is None
+    d = run(tmp_path, "# Notes\n\nEvent: 2014-11-08/2014-11-10\n").document
+    assert (d.date_start, d.date_end) == ("2014-11-08", "2014-11-10")
+
+
+def test_a_decision_in_a_sentence_and_work_to_be_completed(tmp_path):
+    report = run(tmp_path, "# Notes\n\nThe final decision was based on three criteria:\n\n- cost of the licence\n"
+                           "- size of the community\n\n## Next steps\n\nWork that must be completed by the next meeting:"
+                           "\n\n- publish the draft\n- collect the comments\n")
+    assert sorted(r.text for r in report.recommendations) == ["collect the comments", "publish the draft"]
+    french = run(tmp_path, "# CR\n\nIl s'agit de notre troisième rencontre. Il s'agit de Pierre Martin.\n", "cr.md")
+    assert not french.recommendations
+
+
+def test_a_card_keeps_its_address(tmp_path):
+    page = ('<html><body><main><h1>Projects showcased</h1><a href="https://www.geotrek.fr/"><h3>Geotrek</h3>'
+            "<p>A web application for trails.</p></a></main></body></html>")
+    assert [u.url for u in run(tmp_path, page, "cards.html").urls] == ["https://www.geotrek.fr/"]

@@ -19,10 +19,24 @@ CONTENTS_MIN_ITEMS = 3
 CONTENTS_SHARE = 0.6
 
 
+_PAGE_NUMBER = re.compile(r"\d{1,4}\s*$")
+_LEADERS = re.compile(r"[.…·_]{3,}")
+
+
 def _contents_key(text: str) -> str:
-    """`2.1 Material ........ 4` -> `material`: a heading as a contents list writes it."""
-    text = re.sub(r"(?:\s*[.…·_]{2,}\s*|\s+)\d{1,4}\s*$", "", text)
-    return " ".join(_bare_heading(text).split())
+    """`2.1 Material ........ 4` -> `material`: a heading as a contents list writes it (the page
+    number cut in linear steps: a regex over the leaders backtracks on long runs of dots)."""
+    m = _PAGE_NUMBER.search(text[-12:])
+    if m:
+        text = text[: len(text) - 12 + m.start()] if len(text) > 12 else text[: m.start()]
+    return " ".join(_bare_heading(text.rstrip(" .…·_")).split())
+
+
+def _contents_entry(block) -> bool:
+    """An item that shows it belongs to a contents list: leaders, a page number, or a link to a
+    place in the page (`#material`)."""
+    return bool(_LEADERS.search(block.text)) or bool(_PAGE_NUMBER.search(block.text[-6:])) \
+        or any("#" in link.url for link in block.links)
 
 
 def words_in(text: str, phrases: set[str]) -> list[str]:
@@ -92,14 +106,18 @@ class BlockContext:
 
     def is_contents(self, run: list[int]) -> bool:
         """Whether a list is the document's table of contents: most of its items are the
-        texts of headings met elsewhere (an HTML page's list of in-page links, a contents list
-        with leaders and page numbers). Its items recommend nothing and present no project."""
+        texts of headings met elsewhere and are marked as entries (an HTML page's list of
+        in-page links, a contents list with leaders and page numbers). Its items recommend
+        nothing and present no project."""
         if len(run) < CONTENTS_MIN_ITEMS:
             return False
         if self._heading_keys is None:
             self._heading_keys = {_contents_key(b.text) for b in self.doc.blocks if b.kind == HEADING}
         found = sum(1 for i in run if _contents_key(self.doc.blocks[i].text) in self._heading_keys)
-        return found >= CONTENTS_SHARE * len(run)
+        # a list of projects or recommendations, each then given its own section, is no contents
+        # list: it must also look like one (leaders, page numbers, in-page links)
+        marked = sum(1 for i in run if _contents_entry(self.doc.blocks[i]))
+        return found >= CONTENTS_SHARE * len(run) and marked >= CONTENTS_SHARE * len(run)
 
     def lead_in(self, first_item: int) -> int | None:
         """The paragraph that introduces a list, if it stands right before it in the same section."""

@@ -66,7 +66,7 @@ class DateFinder:
             re.compile(rf"\b{M1}\s+{D1},?\s*{Y1}", re.I),
             # year first: `2014-11-08`, `2014.11.08`, `2014/11/08` (one separator throughout)
             # (not in a web address's path: `geotrek.fr/2021/09/13/programme.html`)
-            re.compile(r"(?<![\d./])(?P<y1>(?:19|20)\d{2})(?P<s>[-./])(?P<m1>\d{2})(?P=s)(?P<d1>\d{2})(?![\d.]\d|/\w)"
+            re.compile(r"(?<![\d./])(?P<y1>(?:19|20)\d{2})(?P<s>[-./])(?P<m1>\d{2})(?P=s)(?P<d1>\d{2})(?![\d.]\d|/[^\W\d_])"
                        r"(?:\s*(?:to|au|–|-|/)\s*(?P<y2>(?:19|20)\d{2})(?P=s)(?P<m2>\d{2})(?P=s)(?P<d2>\d{2}))?"),
             # `17-Oct-2014`
             re.compile(rf"(?<![\d-])(?P<d1>\d{{1,2}})-{M1}-{Y1}", re.I),
@@ -144,6 +144,10 @@ class MetadataFinder:
         self.author_line = re.compile(rf"^(?:[*_(]*[^\W\d_]+\s+){{0,2}}?(?:{labels})\s*(?P<colon>[:：]|\s-\s)?\s*(?P<rest>.+)$",
                                       re.I)
         self.author_stops = rules.words("metadata.author_stops")
+        # words of an event or a report's title (`Open Science Day`, `Kick-off Meeting`): a dateline
+        # naming one of them names no author
+        self.thing_words = {w.lower() for w in rules.words("metadata.title_words") + rules.words("projects.event_name_words")
+                            + ["day", "days", "kick-off", "kickoff", "jour", "lancement"] if " " not in w}
         self.name_particles = set(rules.words("metadata.name_particles"))
         # a word of these lists as a whole word, in the sentence just before a date
         self.event_words = _whole_words(rules.words("metadata.event_words"))
@@ -285,7 +289,7 @@ class MetadataFinder:
         # `December 05, 2023 - Radovan Bast`: a blog's dateline, the date first
         parts = [p.strip() for p in re.split(r"\s[-–—]\s", line)]
         if len(parts) == 2 and self.dates.find(parts[0]) is not None and self.dates.find(parts[1]) is None \
-                and 2 <= len(parts[1].split()) <= 4:
+                and 2 <= len(parts[1].split()) <= 4 and not self._names_a_thing(parts[1]):
             name = self._name(parts[1], colon=False)
             if name:
                 return name
@@ -293,6 +297,11 @@ class MetadataFinder:
         if m:
             return self._name(m.group("name"), colon=False)
         return None
+
+    def _names_a_thing(self, text: str) -> bool:
+        """`Open Science Day`, `Kick-off Meeting`: words of an event or a title, not a person."""
+        words = {w.lower().strip(".,:;") for w in re.split(r"[\s-]+", text)}
+        return bool(words & self.thing_words)
 
     def _name(self, rest: str, colon: bool) -> str | None:
         cut = len(rest)

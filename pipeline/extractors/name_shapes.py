@@ -143,7 +143,7 @@ class NameShapes:
             if len(seen) < 2 or any(w.islower() for w in written) or any(w.isupper() and len(w) > 1 for w in written[:1]):
                 continue  # a common word (`cartes`), or an acronym the acronym shape already reads
             inside = [at for _, at in seen if text[:at].rstrip()[-1:] not in ("", ".", "!", "?", ":", "\n")]
-            name = max(set(written), key=written.count)
+            name = max(written, key=written.count)  # the first form met wins a tie: deterministic
             if not inside or project_key(name) in known or name.lower() in self.generic \
                     or name.casefold() in self.given_names or project_key(name) in self.not_projects:
                 continue

@@ -8,6 +8,7 @@ patterns (`the X project`, `Full Name (ACRONYM)` in a sentence about projects,
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -576,7 +577,7 @@ def _word_char(text: str, i: int) -> bool:
 
 def count_mentions(text: str, forms: list[str]) -> int:
     """Occurrences of any written form, longest first, without double counting."""
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # sorted, never overlapping: only the span before can overlap
     for form in sorted(set(forms), key=len, reverse=True):
         if not form:
             continue
@@ -584,11 +585,11 @@ def count_mentions(text: str, forms: list[str]) -> int:
         at = text.find(form)
         while at >= 0:
             end = at + len(form)
-            if not _word_char(text, at - 1) and not _word_char(text, end) and \
-                    not any(a < end and at < b for a, b in taken):
-                taken.append((at, end))
+            if not _word_char(text, at - 1) and not _word_char(text, end):
+                k = bisect.bisect_left(taken, (end, -1))
+                if k == 0 or taken[k - 1][1] <= at:
+                    taken.insert(k, (at, end))
             at = text.find(form, at + 1)
-    taken.sort()
     # `Green Skills Lab (GSL)` is one mention written twice
     clusters = sum(1 for i, span in enumerate(taken) if i == 0 or span[0] - taken[i - 1][1] > 3)
     return max(1, clusters)

@@ -18,7 +18,8 @@ from .confidence import ConfidenceModel, evidence_text
 from .context import BlockContext, words_in
 
 
-REPORTING_WITHIN = 6  # words: `Seth Van Hooland made some announcements`
+# `Seth Van Hooland`, `BVN`, `J-L. Zimmermann`, `La Poste`: the subject that opens a reported item
+_REPORTING_SUBJECT = re.compile(r"^\s*(?:(?:[A-ZÀ-Ý][\w.'’-]*|van|von|de|du|la|le)\s+){1,4}")
 
 
 @dataclass
@@ -187,9 +188,14 @@ class RecommendationFinder:
         return found
 
     def _reports(self, text: str) -> bool:
-        """Whether an item reports what someone said or did, in its first words."""
-        head = " " + " ".join(re.findall(r"[\w'’]+", text.lower())[:REPORTING_WITHIN + 1]) + " "
-        return any(f" {verb} " in head for verb in self.reporting)
+        """Whether an item opens by reporting what someone said or did: a subject of one to
+        three capitalised words (a name, initials, a pronoun), then a reporting verb (`BVN
+        presented ...`, `OSM indique ...`); not a verb used as a participle (`the tools presented`)."""
+        m = _REPORTING_SUBJECT.match(text)
+        if not m:
+            return False
+        rest = " " + " ".join(re.findall(r"[\w'’]+", text[m.end():].lower())[:3]) + " "
+        return any(rest.startswith(f" {verb} ") for verb in self.reporting)
 
     def _unlabelled(self, text: str) -> str | None:
         """The item's text without its recommendation mark, or None when it has none."""

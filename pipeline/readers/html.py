@@ -59,6 +59,7 @@ class _HtmlReader:
     def __init__(self, builder: DocumentBuilder) -> None:
         self.builder = builder
         self.section_level = 0
+        self.card_href: str | None = None  # the address of a card (a link around a heading)
 
     def walk(self, node: Tag, depth: int = -1) -> None:
         """Emit blocks for block-level elements; gather runs of inline content as paragraphs."""
@@ -80,10 +81,13 @@ class _HtmlReader:
                 inline = _Inline()
                 self._block(child, name, depth)
             elif name == "a" and child.find(list(HEADINGS)) is not None:
-                # a card: a link wrapped around a heading and its text (HTML5 allows it)
+                # a card: a link wrapped around a heading and its text (HTML5 allows it); the
+                # link's address goes on the card's heading
                 self._paragraph(inline)
                 inline = _Inline()
+                self.card_href = _absolute(child.get("href"))
                 self.walk(child, depth)
+                self.card_href = None
             else:
                 self._inline(child, inline)
         self._paragraph(inline)
@@ -92,6 +96,9 @@ class _HtmlReader:
         if name in HEADINGS:
             inline = _Inline()
             self._inline(el, inline)
+            if self.card_href:
+                inline.links.append((self.card_href, "".join(inline.lines).strip()))
+                self.card_href = None
             lines, links = inline.result()
             if lines:
                 self.section_level = HEADINGS[name]

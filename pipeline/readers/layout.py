@@ -266,12 +266,15 @@ def read_page(words: list[Word], page: int) -> list[Line]:
 # left-aligned `Participants :` under them are separate headings.
 WRAP_EDGE_TOLERANCE = 4.0
 WRAP_CENTRE_TOLERANCE = 8.0
+WRAP_NUMBER_INDENT = 48.0  # the widest heading number a wrapped line hangs under (`12.3.4`)
 
 
 def _wraps(prev: Line, line: Line) -> bool:
     """Whether `line` can go on the heading whose last line is `prev`."""
     if prev.bold != line.bold:
         return False
+    if T.strip_heading_number(prev.text) != prev.text and 0 < line.x0 - prev.x0 <= WRAP_NUMBER_INDENT:
+        return True  # `2.1  Recommendations of the committee for` / `     the next period`: a hanging indent
     return (abs(prev.x0 - line.x0) <= WRAP_EDGE_TOLERANCE or abs(prev.x1 - line.x1) <= WRAP_EDGE_TOLERANCE
             or abs((prev.x0 + prev.x1) - (line.x0 + line.x1)) / 2 <= WRAP_CENTRE_TOLERANCE)
 
