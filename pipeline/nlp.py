@@ -134,14 +134,14 @@ class SentenceRepair:
                 continue
             prev = doc[tok.i - 1]
             if prev.text == "." and tok.i >= 2 and not doc[tok.i - 2].whitespace_:
-                word = doc[tok.i - 2].lower_.rstrip(".")
+                at = tok.i - 2  # `etc` `.`
             elif prev.text.endswith(".") and len(prev) > 1:
-                word = prev.lower_[:-1]
+                at = tok.i - 1  # `Mme.`
             else:
                 continue
-            before = doc[tok.i - 3] if prev.text == "." and tok.i >= 3 else doc[tok.i - 2] if tok.i >= 2 else None
-            if before is not None and before.like_num:
+            if at > 0 and doc[at - 1].like_num:
                 continue  # `40 ms.`, `45 min.`: a unit ends the sentence
+            word = doc[at].lower_.rstrip(".")
             runs_on = tok.is_lower or tok.like_num or tok.is_punct
             if (word in self.abbreviations and runs_on) or (word in self.titles and tok.is_title):
                 tok.is_sent_start = False

@@ -26,9 +26,10 @@ _LEADERS = re.compile(r"[.…·_]{3,}")
 def _contents_key(text: str) -> str:
     """`2.1 Material ........ 4` -> `material`: a heading as a contents list writes it (the page
     number cut in linear steps: a regex over the leaders backtracks on long runs of dots)."""
-    m = _PAGE_NUMBER.search(text[-12:])
+    tail = max(0, len(text) - 12)
+    m = _PAGE_NUMBER.search(text, tail)
     if m:
-        text = text[: len(text) - 12 + m.start()] if len(text) > 12 else text[: m.start()]
+        text = text[: m.start()]
     return " ".join(_bare_heading(text.rstrip(" .…·_")).split())
 
 

@@ -147,7 +147,7 @@ class MetadataFinder:
         # words of an event or a report's title (`Open Science Day`, `Kick-off Meeting`): a dateline
         # naming one of them names no author
         self.thing_words = {w.lower() for w in rules.words("metadata.title_words") + rules.words("projects.event_name_words")
-                            + ["day", "days", "kick-off", "kickoff", "jour", "lancement"] if " " not in w}
+                            + rules.words("metadata.dateline_not_names") if " " not in w}
         self.name_particles = set(rules.words("metadata.name_particles"))
         # a word of these lists as a whole word, in the sentence just before a date
         self.event_words = _whole_words(rules.words("metadata.event_words"))

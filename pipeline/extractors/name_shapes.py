@@ -8,10 +8,9 @@ and `models/common/projects.json`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from ..ids import project_key
+from ..ids import fold, project_key
 from ..model import HEADING
 from ..rules import Rules
 from .context import BlockContext
@@ -56,11 +55,6 @@ class Candidate:
     url: str | None = None
     strong: bool = False  # from a list/table of projects: trusted without context
     evidence: list[str] = field(default_factory=list)  # the rules that found it (confidence.json)
-
-
-def _fold(word: str) -> str:
-    """`AtlaSanté` -> `atlasante`: a word as a domain label spells it."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).casefold()
 
 
 def mostly_capitals(text: str) -> bool:
@@ -128,13 +122,13 @@ class NameShapes:
                 for label in parts:
                     for word in {label, label.split("-")[0]}:
                         if len(word) >= 4 and word.isalpha() and word not in self.platform_domains:
-                            labels.setdefault(_fold(word), hit.url)
+                            labels.setdefault(fold(word), hit.url)
         if not labels:
             return []
         forms: dict[str, list[tuple[str, int]]] = {}
         text = ctx.doc.text
         for m in _WORD.finditer(text):
-            key = _fold(m.group())
+            key = fold(m.group())
             if key in labels:
                 forms.setdefault(key, []).append((m.group(), m.start()))
         cands = []
@@ -147,8 +141,7 @@ class NameShapes:
             if not inside or project_key(name) in known or name.lower() in self.generic \
                     or name.casefold() in self.given_names or project_key(name) in self.not_projects:
                 continue
-            first = next(i for i, b in enumerate(ctx.doc.blocks) if name in b.text) if any(
-                name in b.text for b in ctx.doc.blocks) else 0
+            first = next((i for i, b in enumerate(ctx.doc.blocks) if name in b.text), 0)
             cands.append(Candidate(name, first, [], None, labels[key], evidence=["url:domain-word"]))
         return cands
 

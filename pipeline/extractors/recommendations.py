@@ -91,14 +91,14 @@ class RecommendationFinder:
             if ctx.is_contents(run):
                 continue
             how = self.list_evidence(ctx, run)
-            labelled = [i for i in run if self._unlabelled(ctx.doc.blocks[i].text) is not None]
-            if how is None and labelled:
+            unlabelled = {i: self._unlabelled(ctx.doc.blocks[i].text) for i in run}
+            if how is None and any(t is not None for t in unlabelled.values()):
                 # items each marked as a recommendation (`(Recommendation) DOE should ...`): whole
                 # items, the mark left out; the other items stay ordinary text
-                for i in labelled:
-                    in_list.add(i)
-                    hits.append(RecommendationHit(self._unlabelled(ctx.doc.blocks[i].text), "list", i,
-                                                  ["list:labelled-item"]))
+                for i, text in unlabelled.items():
+                    if text is not None:
+                        in_list.add(i)
+                        hits.append(RecommendationHit(text, "list", i, ["list:labelled-item"]))
                 continue
             if how is None:
                 # `- Implement ...`, `- Mettre en place ...`: a list of actions needs no lead-in
@@ -111,7 +111,7 @@ class RecommendationFinder:
                 if how == "list:heading" and self._reports(text):
                     continue  # `BVN presented the categorisation ...`: what happened, under the heading
                 in_list.add(i)
-                for part in self.split_item(self._unlabelled(text) or text):
+                for part in self.split_item(unlabelled[i] or text):
                     if not part.rstrip().endswith("?"):  # a question asks, it does not recommend
                         hits.append(RecommendationHit(part, "list", i, [how]))
         for i, column in self._table_cells(ctx):
