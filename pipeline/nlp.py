@@ -129,10 +129,14 @@ class SentenceRepair:
     def __call__(self, doc: Doc) -> Doc:
         if not (self.abbreviations or self.titles):
             return doc
-        for tok in doc[1:]:
-            if not tok.is_sent_start:
+        # only the sentence starts, from one array, and the repairs written back as one array:
+        # a Token object per token, and spaCy's per-token setter, cost quadratic time on long blocks
+        starts = doc.to_array([SENT_START]).astype("int64").reshape(-1, 1)  # -1 comes as a wrapped uint64
+        repaired = False
+        for i in numpy.flatnonzero(starts[:, 0] == 1).tolist():
+            if i == 0:
                 continue
-            prev = doc[tok.i - 1]
+            tok, prev = doc[i], doc[i - 1]
             if prev.text == "." and tok.i >= 2 and not doc[tok.i - 2].whitespace_:
                 at = tok.i - 2  # `etc` `.`
             elif prev.text.endswith(".") and len(prev) > 1:
@@ -144,7 +148,10 @@ class SentenceRepair:
             word = doc[at].lower_.rstrip(".")
             runs_on = tok.is_lower or tok.like_num or tok.is_punct
             if (word in self.abbreviations and runs_on) or (word in self.titles and tok.is_title):
-                tok.is_sent_start = False
+                starts[i, 0] = -1
+                repaired = True
+        if repaired:
+            doc.from_array([SENT_START], starts.astype("uint64"))
         return doc
 
 
