@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .extractors.confidence import ConfidenceModel
@@ -98,7 +98,11 @@ def extract_document(doc: Document, models_dir: str | None = None, min_confidenc
 
 
 def _analyse(doc: Document, seg, nlp, finders: Finders) -> BlockContext:
-    """Run spaCy over every block once, keeping only what the extractors read."""
+    """Run spaCy over every block once, keeping only what the extractors read. Front matter
+    (a title page, a table of contents) is blanked for the extractors of rows: its URLs are
+    still found, and sections and metadata read the document itself."""
+    urls = [finders.urls.find(b) for b in doc.blocks]
+    doc = without_front_matter(doc)
     analyses = []
     for block, nd in zip(doc.blocks, nlp.pipe((b.text for b in doc.blocks), batch_size=64)):
         heading = block.kind == HEADING
@@ -109,8 +113,22 @@ def _analyse(doc: Document, seg, nlp, finders: Finders) -> BlockContext:
             projects=finders.projects.match(nd),
             calls=[] if heading else finders.recommendations.calls(nd),
         ))
-    return BlockContext(doc=doc, seg=seg, analyses=analyses, urls=[finders.urls.find(b) for b in doc.blocks],
-                        reference_headings=finders.reference_headings)
+    return BlockContext(doc=doc, seg=seg, analyses=analyses, urls=urls, reference_headings=finders.reference_headings)
+
+
+def without_front_matter(doc: Document) -> Document:
+    """`doc` with the text of its front blocks replaced by spaces (offsets unchanged)."""
+    if not any(b.front for b in doc.blocks):
+        return doc
+    blocks, text = [], list(doc.text)
+    for b in doc.blocks:
+        if b.front:
+            blank = " " * len(b.text)
+            text[b.char_start:b.char_end] = blank
+            b = replace(b, text=blank, lines=[" " * len(line) for line in b.lines], links=[],
+                        cells=[" " * len(c) for c in b.cells])
+        blocks.append(b)
+    return replace(doc, text="".join(text), blocks=blocks)
 
 
 def _document_info(doc: Document, lang: str, metadata: MetadataFinder) -> DocumentInfo:

@@ -46,6 +46,9 @@ class Block:
     bold: bool = False  # whole block was emphasised in the source
     cells: list[str] = field(default_factory=list)  # table rows: one entry per cell
     header: bool = False  # table rows: the table's header row
+    # a title page's or a table of contents' block: read for metadata and sections, never for
+    # figures, projects or recommendations (a contents entry repeats a heading, a cover lists names)
+    front: bool = False
 
 
 @dataclass
@@ -101,6 +104,7 @@ class Url:
     page: Optional[int]
     evidence: str = ""  # the rules and signals behind the row, "; "-separated
     confidence: float = 1.0  # 0 to 1, from the evidence's weights (models/common/confidence.json)
+    link_text: Optional[str] = None  # the words carrying the link when the URL is not written out (`here`)
 
 
 @dataclass

@@ -163,7 +163,9 @@ _COMPOUND = _Kind('"before", "after" or ""', lambda v: None if v in ("", "before
 
 SCHEMA: dict[str, dict[str, _Kind]] = {
     "currencies": {"symbols": _STR_MAP, "codes": _STR_LIST},
-    "pdf": {"keep_hyphen_prefixes": _STR_LIST, "maybe_hyphen_prefixes": _STR_LIST},
+    "pdf": {"keep_hyphen_prefixes": _STR_LIST, "maybe_hyphen_prefixes": _STR_LIST, "section_names": _STR_LIST,
+            "contents_headings": _STR_LIST, "ordinal_suffixes": _STR_LIST, "footnote_marks": _STR_LIST,
+            "info_not_titles": _STR_LIST},
     "urls": {"file_extensions": _STR_LIST, "trailing": _STR},
     "figures": {
         "qualifiers": _STR_MAP, "currency_words": _STR_MAP, "currency_joiners": _STR_LIST,
@@ -203,7 +205,8 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
 }
 # checked when present: day_fillers is read by no code; without the signs no number is negative
 OPTIONAL = {("tokenizer", "joined_names"), ("metadata", "day_fillers"), ("numbers", "minus_signs"), ("numbers", "minus_signs_inside"),
-            ("numbers", "sign_openers")}
+            ("numbers", "sign_openers"), ("pdf", "section_names"), ("pdf", "contents_headings"),
+            ("pdf", "ordinal_suffixes"), ("pdf", "footnote_marks"), ("pdf", "info_not_titles")}
 COMMON_STEMS = ("currencies", "pdf", "urls", "tokenizer", "confidence")  # files that live in models/common/
 
 # --- what the code reads from the .jsonl rows ---------------------------------------------

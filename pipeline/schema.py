@@ -47,7 +47,7 @@ TABLES: dict[str, dict] = {
     },
     "urls": {
         "columns": _cols("doc_id url_id url domain project_id mentions:integer section_id page:integer "
-                         "evidence confidence:number"),
+                         "evidence confidence:number link_text"),
         "key": ["doc_id", "url_id"],
         "description": "Distinct URLs in a document.",
     },

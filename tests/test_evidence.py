@@ -88,7 +88,9 @@ def test_cli_writes_evidence_in_every_format_and_reruns_on_a_new_threshold(tmp_p
         assert db.execute("select count(*) from recommendations where evidence like 'call:%'").fetchone()[0] > 0
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in package["resources"]}
-    assert all(fields[kind][-2:] == ["evidence", "confidence"] for kind in KINDS)
+    # evidence and confidence close each kind's columns (urls: then the link's own words)
+    assert all(fields[kind][-2:] == ["evidence", "confidence"] for kind in KINDS if kind != "urls")
+    assert fields["urls"][-3:] == ["evidence", "confidence", "link_text"]
     before = len((out / "figures.csv").read_text(encoding="utf-8").splitlines())
     result = CliRunner().invoke(main, args + ["--min-confidence", "0.99"])
     assert result.exit_code == 0

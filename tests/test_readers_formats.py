@@ -60,7 +60,10 @@ def test_pdf_headings_paragraphs_lists_hyphens_and_running_lines(tmp_path, engin
         (LIST_ITEM, "Share data openly", 1),
         (PARAGRAPH, "Up-skilling and re-skilling matter.", 2),
     ]
-    assert doc.meta_fallback == {"title": "Green Skills Forum", "author": "Ana Lopes"}
+    # a short first page under a large title is a title page: its title is the page's title;
+    # its sentences, lists and headings stay text (names and affiliations would be front matter)
+    assert doc.meta_fallback == {"title": "Green Skills Forum", "author": "Ana Lopes", "page_title": "Green Skills Forum"}
+    assert not any(b.front for b in doc.blocks)
 
 
 @ENGINES

@@ -30,6 +30,7 @@ _LABELLED = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}[\w’'-]+\s*:\s+\S")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _AFFILIATED = re.compile(r"^(?P<name>(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]*[^\W\d_])\s*[\d*†‡]+(?:\s*,\s*[\d*†‡]+)*\s*"
                          r"(?:,|and\b|&)\s*[A-Z]")
+_LIST_SEPARATORS = re.compile(r"\s*(?:[,;&]|\band\b|\bet\b)\s*")
 # `L. Sexton-Kennedy, B. Hegner, B. Viren`
 _INITIALLED = re.compile(r"^(?P<name>(?:[A-Z]\.\s?){1,3}[A-Z][\w'’-]+)\s*,\s*(?:[A-Z]\.\s?){1,3}[A-Z]")
 
@@ -155,15 +156,18 @@ class MetadataFinder:
         self.not_titles = {w.lower() for w in rules.words("metadata.not_titles")}
         self.other_events = _whole_words(rules.words("metadata.other_event_words"))
         self.bare_label = re.compile(rf"^[*_]*(?:{labels})[*_]*\s*[:：]?$", re.I)
+        self.given_names = {w.casefold() for w in rules.words("people.given_names")}
+        self.info_not_titles = tuple(w.casefold() for w in rules.words("pdf.info_not_titles"))
+        self.not_person_words = {w.casefold() for w in rules.words("people.not_person_words")}
 
     def find(self, doc: Document, head_blocks: int = 25) -> Metadata:
         meta, fallback = doc.meta, doc.meta_fallback
-        title = meta.get("title") or self._title(doc, fallback.get("title"))
+        title = meta.get("title") or self._title(doc, self._info_title(fallback.get("title")), fallback.get("page_title"))
         start, end = self._front_matter_dates(meta)
         if not start:
             start, end = self._event_dates(doc, meta, fallback)
         author = meta.get("author") or meta.get("authors") or self._author(doc, head_blocks) \
-            or fallback.get("author")
+            or self._person(fallback.get("author"))
         return Metadata(title=title, date_start=start, date_end=end, author=author)
 
     def _event_dates(self, doc: Document, meta, fallback) -> tuple[str | None, str | None]:
@@ -228,7 +232,7 @@ class MetadataFinder:
                     return s[0], (e[1] if e else s[1])
         return None, None
 
-    def _title(self, doc: Document, fallback: str | None) -> str | None:
+    def _title(self, doc: Document, fallback: str | None, page_title: str | None = None) -> str | None:
         """The report's own title among its first headings (and the first block, and the page's
         `<title>`): not a table of contents, a question, a label ending in `:` or a masthead
         when a heading that names a report follows."""
@@ -240,7 +244,7 @@ class MetadataFinder:
             candidates.append((12, fallback, False))
         best = None
         has_top = any(top for _, _, top in candidates)
-        for i, text, top in candidates:
+        for rank, (i, text, top) in enumerate(candidates):
             words = text.split()
             bare = text.strip(" *_#").lower()
             if not words or len(words) > 25 or bare.rstrip(":?") in self.not_titles or bare.endswith((":", "?")) \
@@ -248,8 +252,11 @@ class MetadataFinder:
                 continue  # a table of contents entry (`ABOUT THIS REPORT ....... 3`)
             if not top and has_top and _LABELLED.match(text):
                 continue  # a field of a masthead (`BioHackathon series: ...`) above the title
-            score = -0.1 * i + (0.5 if top else 0.0) + (0.4 if any(w in bare for w in self.title_words) else 0.0)
+            # earlier candidates first, counted among candidates: a letterhead's extra paragraph
+            # does not push the title down
+            score = -0.1 * rank + (0.5 if top else 0.0) + (0.4 if any(w in bare for w in self.title_words) else 0.0)
             score += 0.3 if len(words) >= 3 else 0.0
+            score += 0.4 if text == page_title else 0.0  # the largest text of a PDF's first page
             if best is None or score > best[0]:
                 best = (score, text)
         return best[1] if best else None
@@ -296,7 +303,51 @@ class MetadataFinder:
         m = _AFFILIATED.match(line) or _INITIALLED.match(line)
         if m:
             return self._name(m.group("name"), colon=False)
+        return self._name_list(line)
+
+    def _person(self, value: str | None) -> str | None:
+        """A file's author property when it names a person (`Ferhat Erata`, `Erata, Ferhat`),
+        not an organisation, a login or a tool (`European Commission`, `jdoe`, `python-docx`)."""
+        if not value:
+            return None
+        first = re.split(r"\s*(?:;|\band\b|&|/)\s*", value.strip())[0]
+        parts = [p.strip() for p in first.split(",")]
+        if len(parts) == 2 and 1 <= len(parts[0].split()) <= 2 and 1 <= len(parts[1].split()) <= 2:
+            first = f"{parts[1]} {parts[0]}"  # `Erata, Ferhat`
+        elif len(parts) > 1:
+            first = parts[0]
+        name = self._name(first, colon=False)
+        if not name or len(name.split()) > 4:
+            return None
+        words = [w.strip(".").casefold() for w in re.split(r"[\s-]+", name)]
+        if any(w in self.not_person_words or w in self.thing_words for w in words):
+            return None
+        if words[0] in self.given_names or all(re.fullmatch(r"[A-Z]\.|[A-Z][a-z\u00e0-\u00ff'’]+(?:-[A-Z][a-z\u00e0-\u00ff]+)?", w)
+                                               for w in name.split()):
+            return name  # `Ferhat Erata`, `F. Erata`: a given name first, or capitalised words
         return None
+
+    def _info_title(self, value: str | None) -> str | None:
+        """A file's title property unless it is a producer's, a template's or a file's name."""
+        if not value:
+            return None
+        low = value.strip().casefold()
+        if low.startswith(self.info_not_titles) or re.fullmatch(r"[\w.-]+", low) and not re.search(r"[a-z]{3,}", low) \
+                or re.fullmatch(r"[\w-]*[_.][\w.-]*", low):
+            return None  # `python-docx`, `Microsoft Word - draft3.docx`, `report_v2`, `D5_1`
+        return value
+
+    def _name_list(self, line: str) -> str | None:
+        """`Jose Emilio Labra Gayo, Ammar Ammar, Dan Brickley`: a line of full names (affiliation
+        marks left out by the reader), the first opening with a given name; its first name."""
+        parts = [p.strip() for p in _LIST_SEPARATORS.split(line) if p.strip()]
+        if len(parts) < 2:
+            return None
+        names = [self._name(p, colon=False) for p in parts]
+        first = names[0]
+        if not first or first.split()[0].casefold() not in self.given_names or self._names_a_thing(line):
+            return None
+        return first if sum(1 for n in names if n) >= max(2, 0.6 * len(parts)) else None
 
     def _names_a_thing(self, text: str) -> bool:
         """`Open Science Day`, `Kick-off Meeting`: words of an event or a title, not a person."""

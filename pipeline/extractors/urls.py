@@ -43,12 +43,26 @@ def _form(url: str) -> str:
     return "url:www" if url.lower().startswith("www") else "url:bare-domain"
 
 
+def _link_words(text: str, url: str) -> str:
+    """The visible words of a link, or "" when they write the address itself (in full or in
+    part: `example.org`, `github.com/x/y`) or are empty."""
+    words = " ".join(text.split()).strip(" .,;:()[]<>\"'“”«»")
+    if not words or re.match(r"(?:https?|ftp|www)\b", words, re.I):
+        return ""  # the address written out, or the part of it a line end left under the link
+    bare = re.sub(r"^[a-z][a-z0-9+.-]*://(www\d?\.)?", "", url, flags=re.I).rstrip("/").lower()
+    written = re.sub(r"^[a-z][a-z0-9+.-]*://(www\d?\.)?", "", words, flags=re.I).rstrip("/").lower()
+    if written and (written in bare or bare in written or ("." in written and " " not in written)):
+        return ""
+    return words
+
+
 @dataclass
 class UrlHit:
     url: str
     domain: str | None
     char_start: int  # offset in the block text (approximate when a line break was joined)
     char_end: int
+    link_text: str = ""  # a link's own words when they are not the URL (`here`, `the website`)
 
 
 class UrlFinder:
@@ -74,8 +88,10 @@ class UrlFinder:
                 if row is None:
                     section_id, page = ctx.where(i)
                     by_url[key] = Url(url_id="", url=hit.url, domain=hit.domain, project_id=owner_by_identity.get(key),
-                                      mentions=0, section_id=section_id, page=page)
+                                      mentions=0, section_id=section_id, page=page, link_text=hit.link_text or None)
                     urls.append(by_url[key])
+                elif hit.link_text and not row.link_text:
+                    row.link_text = hit.link_text
                 elif "://" in hit.url and "://" not in row.url:
                     row.url = hit.url  # `[www.x.eu](https://www.x.eu)`: keep the form with its scheme
         kept = []
@@ -179,8 +195,8 @@ class UrlFinder:
             key = self.identity(url)
             if any(w != key and w.startswith(key) for w in written):
                 continue  # a link cut at a line break, where the text gives the whole URL
-            hits.append(UrlHit(url, self.domain(url), link.char_start - block.char_start,
-                               link.char_end - block.char_start))
+            start, end = link.char_start - block.char_start, link.char_end - block.char_start
+            hits.append(UrlHit(url, self.domain(url), start, end, _link_words(block.text[start:end], url)))
         hits.sort(key=lambda h: h.char_start)
         return hits
 

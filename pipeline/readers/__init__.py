@@ -18,6 +18,7 @@ from ..rules import DEFAULT_LANGUAGE, load_rules
 from .builder import DocumentBuilder
 from .docx import read_docx
 from .html import read_html
+from .layout_settings import LayoutSettings
 from .markdown import read_markdown
 from .pdf import read_pdf
 from .pdf_pdfium import read_pdf_pdfium
@@ -117,11 +118,8 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
     if fmt == "pdf":
         pdf_rules = load_rules(DEFAULT_LANGUAGE, models_dir).get("pdf")
         reader = read_pdf_pdfium if pdf_engine == "pdfium" else read_pdf
-        pages, fallback, warnings = reader(
-            path, source, builder, password=password,
-            keep_prefixes=set(pdf_rules.get("keep_hyphen_prefixes", [])),
-            maybe_prefixes=set(pdf_rules.get("maybe_hyphen_prefixes", [])),
-            section_names=frozenset(w.lower() for w in pdf_rules.get("section_names", [])))
+        pages, fallback, warnings = reader(path, source, builder, password=password,
+                                           settings=LayoutSettings.from_rules(pdf_rules))
     elif fmt == "docx":
         pages, fallback = read_docx(path, source, builder)
     else:

@@ -34,6 +34,7 @@ class DocumentBuilder:
         bold: bool = False,
         cells: list[str] | None = None,
         header: bool = False,
+        front: bool = False,
     ) -> Block | None:
         """Add a block. `links` are (url, start, end) offsets into " ".join(lines)."""
         # readers clean their lines; this keeps control characters out of the model whatever they do
@@ -49,6 +50,7 @@ class DocumentBuilder:
             char_start=start, char_end=start + len(text), lines=lines,
             links=[Link(url, start + a, start + b) for url, a, b in valid_links(links)],
             ordered=ordered, bold=bold, cells=[T.strip_controls(c) for c in cells or []], header=header,
+            front=front,
         )
         self._offset = block.char_end
         self.blocks.append(block)

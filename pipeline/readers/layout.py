@@ -18,6 +18,7 @@ from itertools import accumulate
 from .. import text as T
 from ..model import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW
 from .builder import DocumentBuilder
+from .layout_settings import DEFAULT_SETTINGS, LayoutSettings
 from .lines import heading_level
 
 BOLD_MARKS = ("bold", "black", "heavy", "semibold", "demi", "extrabold")
@@ -38,6 +39,7 @@ class Word:
     bottom: float
     size: float
     bold: bool = False
+    font: str = ""  # the font's name where the engine cuts words at font changes (pdfplumber)
 
 
 @dataclass(slots=True)
@@ -111,35 +113,88 @@ def clean_word(text: str) -> tuple[str, int]:
 
 # -- one page --------------------------------------------------------------------------
 
-def join_size_changes(words: list[Word]) -> list[Word]:
+def join_size_changes(words: list[Word], settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Word]:
     """`R` + `EPORT` -> `REPORT`: both engines cut a word where its font or size changes (small
     capitals, a drop cap); parts that touch on one baseline are one word again, with the size of
     the longer part. A raised footnote mark has its own baseline and stays apart. `words` are in
     reading order."""
     out: list[Word] = []
+    low, high = settings.size_join_gap
+    baseline = settings.size_join_baseline_ratio
     for w in words:
         prev = out[-1] if out else None
         if prev is not None:
             size = min(prev.size, w.size) or 1.0
-            if abs(w.bottom - prev.bottom) <= 0.1 * size and -0.05 * size <= w.x0 - prev.x1 <= 0.15 * size \
+            # parts of one size and font join only when they touch (a stray space glyph drawn
+            # over a letter cut them); a narrow but real gap between them is a space
+            top_gap = high if (w.size != prev.size or w.font != prev.font) else settings.touch_gap_ratio
+            if abs(w.bottom - prev.bottom) <= baseline * size and low * size <= w.x0 - prev.x1 <= top_gap * size \
                     and w.text[:1].isalnum() and prev.text[-1:].isalnum():
                 major = prev if len(prev.text) >= len(w.text) else w
                 out[-1] = Word(prev.text + w.text, prev.x0, w.x1, min(prev.top, w.top), max(prev.bottom, w.bottom),
-                               major.size, major.bold)
+                               major.size, major.bold, major.font)
                 continue
         out.append(w)
     return out
 
 
-def group_rows(words: list[Word]) -> list[list[Word]]:
-    """Words whose vertical centres agree form a row, left to right."""
+_MARK = re.compile(r"[\d,\-–]{1,8}")
+
+
+def settle_marks(row: list[Word], settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Word]:
+    """Raised small text in a row, by size and baseline: an ordinal suffix after a number
+    joins it (`10` + `th`, `1` + `er`); a footnote mark (`results` + `3`, `Gayo` + `1,2`, `*`)
+    is left out, as the HTML and Markdown readers leave `<sup>` marks out, so it never glues
+    onto a word or reads as a number. A raised mark opening a footnote's own line goes too."""
+    if len(row) < 2:
+        return row
+    first_size = row[0].size
+    if all(w.size == first_size for w in row):
+        return row  # one size: nothing raised (the common case, kept fast)
+    weight: dict[float, int] = {}
+    for w in row:
+        weight[w.size] = weight.get(w.size, 0) + len(w.text)
+    main = max(weight, key=weight.__getitem__)
+    baseline = statistics.median(w.bottom for w in row if w.size == main)
+    out: list[Word] = []
+    skip = -1
+    for i, w in enumerate(row):
+        if i == skip:
+            continue
+        raised = main > 0 and w.size <= settings.mark_size_ratio * main \
+            and w.bottom < baseline - settings.mark_raise_ratio * main
+        if raised:
+            prev = out[-1] if out else None
+            text = w.text
+            mark = _MARK.fullmatch(text) is not None or all(c in settings.footnote_marks for c in text)
+            if prev is not None and w.x0 - prev.x1 <= settings.mark_gap_ratio * main:
+                if prev.text[-1:].isdigit() and text.lower() in settings.ordinal_suffixes:
+                    out[-1] = Word(prev.text + text, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold)
+                    continue
+                if mark and not prev.text[-1:].isdigit():
+                    after = row[i + 1] if i + 1 < len(row) else None
+                    if after is not None and len(after.text) == 1 and after.text in ",;.:" \
+                            and after.x0 - w.x1 <= settings.mark_gap_ratio * main:
+                        # `Gayo¹,` -> `Gayo,`: the comma after the mark goes back on the word
+                        out[-1] = Word(prev.text + after.text, prev.x0, after.x1, prev.top, prev.bottom, prev.size,
+                                       prev.bold, prev.font)
+                        skip = i + 1
+                    continue
+            elif prev is None and mark and i + 1 < len(row) and row[i + 1].x0 - w.x1 <= settings.mark_gap_ratio * main:
+                continue  # `¹ https://...`: the mark opening a footnote
+        out.append(w)
+    return out
+
+
+def group_rows(words: list[Word], overlap_share: float = DEFAULT_SETTINGS.row_overlap) -> list[list[Word]]:
+    """Words sharing most of the shorter one's height form a row, left to right."""
     rows: list[list[Word]] = []
     for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
         for row in reversed(rows[-3:]):
             r = row[0]
             overlap = (r.bottom if r.bottom < w.bottom else w.bottom) - (r.top if r.top > w.top else w.top)
             # most of the shorter box shared: a bullet from a symbol font sits a little higher
-            if overlap >= 0.6 * ((r.bottom - r.top) if r.bottom - r.top < w.bottom - w.top else (w.bottom - w.top)):
+            if overlap >= overlap_share * ((r.bottom - r.top) if r.bottom - r.top < w.bottom - w.top else (w.bottom - w.top)):
                 row.append(w)
                 break
         else:
@@ -150,14 +205,14 @@ def group_rows(words: list[Word]) -> list[list[Word]]:
     return rows
 
 
-def find_gutters(rows: list[list[Word]], min_width: float = 5.0) -> list[tuple[float, float]]:
+def find_gutters(rows: list[list[Word]], settings: LayoutSettings = DEFAULT_SETTINGS) -> list[tuple[float, float]]:
     """Empty vertical strips with text on both sides in most rows: column gutters."""
-    if len(rows) < 6:
+    if len(rows) < settings.min_rows_for_columns:
         return []
     left = min(w.x0 for row in rows for w in row)
     right = max(w.x1 for row in rows for w in row)
     width = right - left
-    if width < 150:
+    if width < settings.min_text_width:
         return []
     steps = int(width) + 1
     # cover[x]: the rows with text at x; each row adds 1 over the union of its words' spans
@@ -177,7 +232,7 @@ def find_gutters(rows: list[list[Word]], min_width: float = 5.0) -> list[tuple[f
             diff[start] += 1
             diff[end] -= 1
     cover = list(accumulate(diff))[:steps]
-    limit = max(2, int(0.15 * len(rows)))  # titles, running lines, overflowing URLs cross it
+    limit = max(2, int(settings.gutter_cover * len(rows)))  # titles, running lines, overflowing URLs cross it
     gutters, start = [], None
     for x in range(steps + 1):
         empty = x < steps and cover[x] <= limit
@@ -185,7 +240,8 @@ def find_gutters(rows: list[list[Word]], min_width: float = 5.0) -> list[tuple[f
             start = x
         elif not empty and start is not None:
             a, b = left + start, left + x
-            if b - a >= min_width and left + 0.15 * width < (a + b) / 2 < right - 0.15 * width:
+            margin = settings.gutter_margin * width
+            if b - a >= settings.min_gutter_width and left + margin < (a + b) / 2 < right - margin:
                 gutters.append(_core(cover, start, x, left))
             start = None
     good = []
@@ -193,13 +249,14 @@ def find_gutters(rows: list[list[Word]], min_width: float = 5.0) -> list[tuple[f
         lefts = sum(1 for row in rows if any(w.x1 <= a for w in row))
         rights = sum(1 for row in rows if any(w.x0 >= b for w in row))
         # the last page of a two-column text often has a short second column
-        if min(lefts, rights) >= max(4, 0.12 * len(rows)):
+        if min(lefts, rights) >= max(4, settings.column_min_rows * len(rows)):
             good.append((a, b))
     # widest first; a column must stay wide (a bullet indent is not a gutter)
     chosen: list[tuple[float, float]] = []
     for a, b in sorted(good, key=lambda g: g[1] - g[0], reverse=True):
         edges = [left, right] + [x for g in chosen for x in g]
-        if all(min(abs(a - x), abs(b - x)) >= 0.2 * width for x in edges) and len(chosen) < 2:
+        if all(min(abs(a - x), abs(b - x)) >= settings.column_min_width * width for x in edges) \
+                and len(chosen) < settings.max_gutters:
             chosen.append((a, b))
     return chosen
 
@@ -219,16 +276,16 @@ def _core(cover: list[int], start: int, end: int, left: float) -> tuple[float, f
     return left + start, left + end
 
 
-def read_page(words: list[Word], page: int) -> list[Line]:
+def read_page(words: list[Word], page: int, settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Line]:
     """Lines of one page in reading order: full-width rows in place, columns one after another.
 
     Rows are first grouped across the whole page to find gutters; then the words of each
     column are grouped again on their own, so a column's lines never mix with its neighbour's.
     """
-    rows = group_rows(words)
-    gutters = sorted(find_gutters(rows))
+    rows = group_rows(words, settings.row_overlap)
+    gutters = sorted(find_gutters(rows, settings))
     if not gutters:
-        return [Line(page, row) for row in rows]
+        return [Line(page, row) for row in (settle_marks(r, settings) for r in rows) if row]
     bounds = [g[0] for g in gutters]
 
     def column(w: Word) -> int:
@@ -254,36 +311,42 @@ def read_page(words: list[Word], page: int) -> list[Line]:
     for i, edge in enumerate(edges):
         band = [w for w in in_columns if above <= w.top < edge]
         for c in range(len(bounds) + 1):
-            lines.extend(Line(page, r) for r in group_rows([w for w in band if column(w) == c]))
+            for r in group_rows([w for w in band if column(w) == c], settings.row_overlap):
+                r = settle_marks(r, settings)
+                if r:
+                    lines.append(Line(page, r))
         if i < len(full):
-            lines.append(Line(page, full[i]))
+            r = settle_marks(full[i], settings)
+            if r:
+                lines.append(Line(page, r))
             above = edge
     return lines
 
 
-# A title wrapped over lines keeps its weight and its alignment: left edges, centres or right
-# edges within these distances (points). A letterhead's right-aligned lines and the bold,
-# left-aligned `Participants :` under them are separate headings.
-WRAP_EDGE_TOLERANCE = 4.0
-WRAP_CENTRE_TOLERANCE = 8.0
-WRAP_NUMBER_INDENT = 48.0  # the widest heading number a wrapped line hangs under (`12.3.4`)
-
-
-def _wraps(prev: Line, line: Line) -> bool:
-    """Whether `line` can go on the heading whose last line is `prev`."""
+def _wraps(prev: Line, line: Line, settings: LayoutSettings) -> bool:
+    """Whether `line` can go on the heading whose last line is `prev`. A title wrapped over
+    lines keeps its weight and its alignment (left edges, centres or right edges): a
+    letterhead's right-aligned lines and the bold, left-aligned `Participants :` under them
+    are separate headings."""
     if prev.bold != line.bold:
         return False
-    if T.strip_heading_number(prev.text) != prev.text and 0 < line.x0 - prev.x0 <= WRAP_NUMBER_INDENT:
+    if T.strip_heading_number(prev.text) != prev.text and 0 < line.x0 - prev.x0 <= settings.wrap_number_indent:
         return True  # `2.1  Recommendations of the committee for` / `     the next period`: a hanging indent
-    return (abs(prev.x0 - line.x0) <= WRAP_EDGE_TOLERANCE or abs(prev.x1 - line.x1) <= WRAP_EDGE_TOLERANCE
-            or abs((prev.x0 + prev.x1) - (line.x0 + line.x1)) / 2 <= WRAP_CENTRE_TOLERANCE)
+    edge = settings.wrap_edge_tolerance
+    return (abs(prev.x0 - line.x0) <= edge or abs(prev.x1 - line.x1) <= edge
+            or abs((prev.x0 + prev.x1) - (line.x0 + line.x1)) / 2 <= settings.wrap_centre_tolerance)
 
 
 def attach_links(lines: list[Line], links: list[tuple[str, float, float, float, float]]) -> None:
-    """Link annotations (url, x0, top, x1, bottom) become offsets into the text they cover."""
+    """Link annotations (url, x0, top, x1, bottom) become offsets into the text they cover: the
+    words of the lines the box covers for most of their height (a box drawn a little taller
+    than its line touches the next line, whose words are not the link's)."""
     for url, x0, top, x1, bottom in links:
         for line in lines:
-            if line.cells is not None or line.bottom < top - 1 or line.top > bottom + 1:
+            if line.cells is not None:
+                continue
+            shared = min(line.bottom, bottom) - max(line.top, top)
+            if shared < 0.5 * min(line.bottom - line.top, bottom - top):
                 continue
             pos, start, end = 0, None, None
             for w in line.words:
@@ -298,12 +361,14 @@ def attach_links(lines: list[Line], links: list[tuple[str, float, float, float, 
 
 # -- across pages ----------------------------------------------------------------------
 
-def strip_running_lines(pages: list[list[Line]], heights: list[float], zone: float = 0.09,
-                        number_zone: float = 0.14) -> int:
+def strip_running_lines(pages: list[list[Line]], heights: list[float],
+                        settings: LayoutSettings = DEFAULT_SETTINGS) -> int:
     """Remove running headers/footers (repeated in the top or bottom zone) and page numbers
     (a bare number in the margin zone, or the first or last line of a page)."""
     def key(line: Line) -> str:
         return re.sub(r"\d+", "#", line.text.lower()).strip()
+
+    zone, number_zone = settings.running_zone, settings.page_number_zone
 
     def in_zone(line: Line, h: float, share: float = zone) -> str | None:
         if line.bottom <= h * share:
@@ -317,7 +382,7 @@ def strip_running_lines(pages: list[list[Line]], heights: list[float], zone: flo
         keys = {(in_zone(l, h), key(l)) for l in lines if in_zone(l, h)}
         seen.update(keys)
     n = len(pages)
-    repeated = {k for k, c in seen.items() if n >= 2 and c >= max(2, 0.5 * n)}
+    repeated = {k for k, c in seen.items() if n >= 2 and c >= max(2, settings.running_min_share * n)}
     removed = 0
     for lines, h in zip(pages, heights):
         keep = []
@@ -353,6 +418,19 @@ def vocabulary(pages: list[list[Line]]) -> set[str]:
     return words
 
 
+def _title_page_furniture(block, min_words: int) -> bool:
+    """A title page's names, affiliations, addresses, e-mails and dates: its short paragraphs
+    and table rows. A sentence or more (an abstract), a list and a heading stay text: a heading
+    gives its section's context, and a short report's first page may be its title page."""
+    if block.kind == TABLE_ROW:
+        return True
+    return block.kind == PARAGRAPH and not (len(block.text.split()) >= min_words
+                                            and block.text.rstrip()[-1:] in ".!?:;")
+
+
+# `2.1 Results ........ 14`, `Annexe … 7`: leaders, then a page number
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})\s*$|…+\s*\d{1,4}\s*$|_{4,}\s*\d{1,4}\s*$", re.I)
+_ENDS_WITH_PAGE = re.compile(r"\D\s\d{1,4}\s*$")
 _URL_START = re.compile(r"[(<\[\"“]?(?:https?://|www\.)\S", re.I)
 _URL_PART = re.compile(r"[\w.~%/=?&#+:-]+")
 # `and/or`, `24/7`: words or numbers around a slash, not the rest of an address
@@ -389,14 +467,16 @@ def join_hyphenated(first: str, second: str, vocab: set[str], keep_prefixes: set
     The document's own spelling decides first (does `re-skilling` or `reskilling` occur
     elsewhere?); then a capital after the hyphen (`non-EU`) or a known prefix keeps it.
     """
+    if not first.endswith("-") or not second[:1].isalnum():
+        return None
+    last = first.rsplit(None, 1)[-1].lstrip("(<[\"“")
+    if re.match(r"(?:https?://|www\.)", last, re.I) or ("/" in last and "." in last.split("/", 1)[0]):
+        return first + second  # a hyphen ending a line inside an address is the address's own (`collab-` `1/x`)
     m = re.search(r"([^\W\d_]+)-$", first)
     n = re.match(r"([^\W\d_]+)", second)
     if not m or not n:
         return None
     head, tail = m.group(1), n.group(1)
-    last = first.rsplit(None, 1)[-1]
-    if re.match(r"(?:https?://|www\.)", last, re.I) or ("/" in last and "." in last.split("/", 1)[0]):
-        return first + second  # a hyphen ending a line inside an address is the address's own
     joined, hyphenated = (head + tail).lower(), (head + "-" + tail).lower()
     if hyphenated in vocab and joined not in vocab:
         return first + second
@@ -412,25 +492,30 @@ def join_hyphenated(first: str, second: str, vocab: set[str], keep_prefixes: set
 class BlockAssembler:
     """Lines in reading order -> blocks (headings, paragraphs, list items, table rows)."""
 
-    def __init__(self, pages: list[list[Line]], keep_prefixes: set[str], maybe_prefixes: set[str],
-                 section_names: frozenset[str] = frozenset()) -> None:
-        self.section_names = section_names
+    def __init__(self, pages: list[list[Line]], settings: LayoutSettings = DEFAULT_SETTINGS) -> None:
+        self.settings = settings
+        # the largest heading of the first page: the title of a title page or a cover
+        self.page_title: str | None = None
+        self.page_title_size = 0.0
+        self.pages_first = next((ls[0].page for ls in pages if ls), 1)
+        self.section_names = settings.section_names
         self.pages = pages
         self.body = body_size(pages)
         self.vocab = vocabulary(pages)
-        self.keep_prefixes = keep_prefixes
-        self.maybe_prefixes = frozenset(maybe_prefixes)
+        self.keep_prefixes = settings.keep_hyphen_prefixes
+        self.maybe_prefixes = settings.maybe_hyphen_prefixes
         big = sorted({l.size for ls in pages for l in ls
-                      if l.cells is None and l.size >= self.body * 1.1 and len(l.text.split()) <= 25},
+                      if l.cells is None and l.size >= self.body * settings.heading_size_ratio
+                      and len(l.text.split()) <= settings.heading_max_words},
                      reverse=True)
-        self.heading_sizes = big[:4]
+        self.heading_sizes = big[:settings.heading_levels]
         gaps = []
         for lines in pages:
             for a, b in zip(lines, lines[1:]):
                 if a.cells is None and b.cells is None and abs(a.size - self.body) < 0.6 \
                         and abs(b.size - self.body) < 0.6 and 0 < b.top - a.top < 3 * self.body:
                     gaps.append(b.top - a.top)
-        self.leading = statistics.median(gaps) if gaps else self.body * 1.25
+        self.leading = statistics.median(gaps) if gaps else self.body * settings.default_leading_ratio
         bullets = sorted({round(l.x0) for ls in pages for l in ls if self._bullet(l.text)})
         self.bullet_x = bullets
 
@@ -440,7 +525,7 @@ class BlockAssembler:
         return item or (text[:1] in _BULLET_GLYPHS and len(text) > 1 and text[1:2] == " ")
 
     def _size_level(self, line: Line) -> int:
-        if line.size in self.heading_sizes and len(line.text.split()) <= 25:
+        if line.size in self.heading_sizes and len(line.text.split()) <= self.settings.heading_max_words:
             return self.heading_sizes.index(line.size) + 1
         return 0
 
@@ -448,11 +533,43 @@ class BlockAssembler:
         xs = [x for x in self.bullet_x if x <= round(x0) + 2]
         level = 0
         for a, b in zip(xs, xs[1:]):
-            if b - a > 6:
+            if b - a > self.settings.bullet_depth_step:
                 level += 1
         return level
 
     def assemble(self, builder: DocumentBuilder) -> None:
+        first = len(builder.blocks)
+        self._assemble(builder)
+        self._mark_front_matter(builder.blocks[first:])
+
+    def is_title_page(self) -> bool:
+        """Page 1 is a title page when more pages follow and it holds a few words under a title
+        set large (a cover, a LaTeX title page, a title slide), not the start of the text."""
+        if len(self.pages) < 2 or not self.pages[0]:
+            return False
+        lines = self.pages[0]
+        if any(l.cells is not None for l in lines):
+            return False  # a form's table (date, place, participants) opens the text
+        words = sum(len(l.text.split()) for l in lines)
+        return 0 < words <= self.settings.title_page_max_words \
+            and max((l.size for l in lines), default=0) >= self.settings.title_size_ratio * self.body
+
+    def _mark_front_matter(self, blocks) -> None:
+        """Title page and table of contents blocks are `front`: metadata and sections read them,
+        the extractors of rows do not."""
+        title_page = self.is_title_page()
+        in_contents = False
+        for block in blocks:
+            if block.kind == HEADING:
+                in_contents = T.strip_heading_number(block.text).strip(" :").lower() in self.settings.contents_headings
+            entry = _CONTENTS_ENTRY.search(block.text) is not None or \
+                (in_contents and _ENDS_WITH_PAGE.search(block.text) is not None)
+            if (title_page and block.page == 1 and _title_page_furniture(block, self.settings.title_page_prose_words)) or entry:
+                block.front = True
+            elif block.kind != HEADING:
+                in_contents = False
+
+    def _assemble(self, builder: DocumentBuilder) -> None:
         current: list[Line] = []
         kind = None
         prev: Line | None = None
@@ -475,10 +592,12 @@ class BlockAssembler:
                 new_block = (
                     prev is None or level or self._size_level(prev) or starts_item
                     or self._gap(prev, line) or prev.bold != line.bold
+                    # a footnote, a caption or a note in smaller type is a block of its own
+                    or abs(prev.size - line.size) >= self.settings.size_change_points
                 )
                 if level:
                     if kind == HEADING and current and self._size_level(current[-1]) == level \
-                            and not self._gap(prev, line) and _wraps(current[-1], line):
+                            and not self._gap(prev, line) and _wraps(current[-1], line, self.settings):
                         current.append(line)  # a title wrapped over two lines
                     else:
                         self._flush(builder, current, kind)
@@ -499,10 +618,10 @@ class BlockAssembler:
             # a new column or page: the paragraph goes on only if the sentence does
             return prev.text.rstrip()[-1:] in ".:;!?" or not (line.text[:1].islower() or line.text[:1].isdigit())
         leading = max(self.leading, self.leading * prev.size / self.body)
-        if line.top - prev.top > leading * 1.3 + 0.5:
+        if line.top - prev.top > leading * self.settings.paragraph_gap_ratio + 0.5:
             return True
         # an indented first line after a finished sentence starts a paragraph (LaTeX, Word)
-        return line.x0 - prev.x0 > 0.8 * self.body and prev.text.rstrip()[-1:] in ".:!?" \
+        return line.x0 - prev.x0 > self.settings.first_line_indent_ratio * self.body and prev.text.rstrip()[-1:] in ".:!?" \
             and not self._bullet(prev.text)
 
     def _continues_item(self, current: list[Line], line: Line) -> bool:
@@ -515,6 +634,8 @@ class BlockAssembler:
         indent = first.indent
         if self._gap(current[-1], line):
             return False
+        if last.text.rstrip()[-1:] not in ".:;!?" and line.text[:1].islower():
+            return True  # the sentence goes on, whatever the indent (wrapped under the bullet)
         return line.x0 >= indent - 2 or line.x0 > first.x0 + 2
 
     def _flush(self, builder: DocumentBuilder, lines: list[Line], kind: str | None) -> None:
@@ -523,8 +644,10 @@ class BlockAssembler:
         texts, links = self._join(lines)
         page = lines[0].page
         if kind == HEADING:
-            builder.add(HEADING, [" ".join(texts)], level=self._size_level(lines[0]), page=page,
-                        links=_shift_links(texts, links))
+            block = builder.add(HEADING, [" ".join(texts)], level=self._size_level(lines[0]), page=page,
+                                links=_shift_links(texts, links))
+            if block is not None and page == self.pages_first and lines[0].size > self.page_title_size:
+                self.page_title, self.page_title_size = block.text, lines[0].size
             return
         if kind == LIST_ITEM:
             first = texts[0]

@@ -12,6 +12,7 @@ import gc
 import logging
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReportError
@@ -27,6 +28,7 @@ from .layout import (
     read_page,
     strip_running_lines,
 )
+from .layout_settings import DEFAULT_SETTINGS, LayoutSettings
 from .tables import is_drawing, frame_lines, inside, is_prose_frame, place_frame, place_tables, table_lines
 
 OCR_HINT = "run OCR first (for example `ocrmypdf in.pdf out.pdf`) and extract the OCR'd file"
@@ -83,21 +85,30 @@ def _pdfium_pages(path: Path, password: str | None) -> tuple[int, int]:
 
 
 def read_pdf(path: Path, source: str, builder: DocumentBuilder, *, password: str | None,
-             keep_prefixes: set[str], maybe_prefixes: set[str],
-             section_names: frozenset[str] = frozenset()) -> tuple[int, dict[str, str], list[str]]:
+             settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[int, dict[str, str], list[str]]:
     """Fill `builder`; returns (pages, metadata fallbacks, warnings) or raises ReportError."""
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    pdf = _open(path, source, password)
+    with pdf, _collect_rarely():
+        meta = _metadata(pdf)
+        pages, heights, counts, warnings = _read_pages(pdf, path, source, password, settings)
+    diagnose_text_layer(path, source, counts, warnings)
+    finish_pages(pages, heights, counts, warnings, settings, builder, meta)
+    return counts.pages, meta, warnings
+
+
+def _open(path: Path, source: str, password: str | None):
+    """The open pdfplumber document; a wrong or missing password is an `encrypted` error."""
     import pdfplumber
 
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    warnings: list[str] = []
     try:
         try:
-            pdf = pdfplumber.open(str(path), password=password or "")
+            return pdfplumber.open(str(path), password=password or "")
         except Exception as exc:  # noqa: BLE001
             if not (password and _is_password_error(exc)):
                 raise
             # a password meant for other files: this one may open without any
-            pdf = pdfplumber.open(str(path), password="")
+            return pdfplumber.open(str(path), password="")
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds
         if _is_password_error(exc):
             if password:
@@ -106,64 +117,108 @@ def read_pdf(path: Path, source: str, builder: DocumentBuilder, *, password: str
                                            "give its password with --password (or --passwords FILE)")
         raise ReportError("unreadable_pdf", f"{source}: the PDF cannot be parsed ({_reason(exc)}); "
                                             "re-save or repair it (e.g. qpdf, Ghostscript) and retry")
-    with pdf, _collect_rarely():
-        meta = _metadata(pdf)
+
+
+def _read_pages(pdf, path: Path, source: str, password: str | None, settings: LayoutSettings):
+    """Every page read once and closed: (lines per page, page heights, counts, warnings)."""
+    warnings: list[str] = []
+    try:
+        count = len(pdf.pages)
+    except Exception as exc:  # noqa: BLE001
+        raise ReportError("unreadable_pdf", f"{source}: the page tree cannot be read ({_reason(exc)})")
+    if count == 0:
+        _no_pages(path, source, password)
+    counts = PageCounts(pages=count)
+    pages: list[list[Line]] = []
+    heights: list[float] = []
+    for number in range(1, count + 1):
         try:
-            count = len(pdf.pages)
+            page = pdf.pages[number - 1]
         except Exception as exc:  # noqa: BLE001
-            raise ReportError("unreadable_pdf", f"{source}: the page tree cannot be read ({_reason(exc)})")
-        if count == 0:
-            _no_pages(path, source, password)
-        pages: list[list[Line]] = []
-        heights: list[float] = []
-        cids = chars = failed = 0
-        link_errors = 0
-        for number in range(1, count + 1):
-            try:
-                page = pdf.pages[number - 1]
-            except Exception as exc:  # noqa: BLE001
-                failed += 1
-                warnings.append(f"page {number}: cannot be read ({_reason(exc)})")
-                continue
-            try:
-                lines, page_cids, page_chars, link_failed = _read_page(page, number)
-            except ReportError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a broken page does not lose the document
-                failed += 1
-                warnings.append(f"page {number}: skipped ({_reason(exc)})")
-                lines, page_cids, page_chars, link_failed = [], 0, 0, False
-            finally:
-                heights.append(float(page.height or 0))
-                page.close()
-            pages.append(lines)
-            cids += page_cids
-            chars += page_chars
-            link_errors += link_failed
-    if failed == count:
+            counts.failed += 1
+            warnings.append(f"page {number}: cannot be read ({_reason(exc)})")
+            continue
+        try:
+            lines, page_cids, page_chars, link_failed = _read_page(page, number, settings)
+            if not page_chars and page.images:
+                counts.image_only.append(number)
+        except ReportError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a broken page does not lose the document
+            counts.failed += 1
+            warnings.append(f"page {number}: skipped ({_reason(exc)})")
+            lines, page_cids, page_chars, link_failed = [], 0, 0, False
+        finally:
+            heights.append(float(page.height or 0))
+            page.close()
+        pages.append(lines)
+        counts.cids += page_cids
+        counts.chars += page_chars
+        counts.link_errors += link_failed
+    return pages, heights, counts, warnings
+
+
+@dataclass
+class PageCounts:
+    """What reading the pages found, for the diagnosis of a missing or unusable text layer."""
+
+    pages: int
+    chars: int = 0
+    cids: int = 0  # glyphs without a Unicode mapping
+    failed: int = 0
+    link_errors: int = 0
+    image_only: list[int] = field(default_factory=list)  # pages with images and no text
+
+
+def diagnose_text_layer(path: Path, source: str, counts: PageCounts, warnings: list[str]) -> None:
+    """Raise the contract's error when the text layer is missing or unusable; warn when part
+    of it is (unmapped glyphs, pages that are images only, unreadable link annotations)."""
+    if counts.failed == counts.pages:
         raise ReportError("unreadable_pdf", f"{source}: no page could be read; {warnings[0] if warnings else ''}")
-    if link_errors:
-        warnings.append(f"link annotations could not be read on {link_errors} page(s); their text was kept")
-    if chars == 0:
-        if cids:
-            raise ReportError("no_text_layer", f"{source}: the text layer is unusable: all {cids} glyphs have "
-                                               f"no Unicode mapping ((cid:N) fonts); {OCR_HINT}")
+    if counts.link_errors:
+        warnings.append(f"link annotations could not be read on {counts.link_errors} page(s); their text was kept")
+    if counts.chars == 0:
+        if counts.cids:
+            raise ReportError("no_text_layer", f"{source}: the text layer is unusable: all {counts.cids} glyphs "
+                                               f"have no Unicode mapping ((cid:N) fonts); {OCR_HINT}")
         if not _tail_ok(path):
             raise ReportError("unreadable_pdf", f"{source}: the file is truncated (no %%EOF) and no text "
                                                 "could be read; get a complete copy of the file")
-        raise ReportError("no_text_layer", f"{source}: {count} page(s) but no text layer (a scan or images); "
-                                           f"{OCR_HINT}")
-    if cids:
-        share = cids / (cids + chars)
+        raise ReportError("no_text_layer", f"{source}: {counts.pages} page(s) but no text layer (a scan or "
+                                           f"images); {OCR_HINT}")
+    if counts.cids:
+        share = counts.cids / (counts.cids + counts.chars)
         if share > 0.5:
             raise ReportError("no_text_layer", f"{source}: {share:.0%} of the glyphs have no Unicode mapping "
                                                f"((cid:N) fonts), so the text is unusable; {OCR_HINT}")
-        warnings.append(f"{cids} glyph(s) without Unicode mapping ((cid:N)) were left out of the text")
-    removed = strip_running_lines(pages, heights)
+        warnings.append(f"{counts.cids} glyph(s) without Unicode mapping ((cid:N)) were left out of the text")
+    if counts.image_only:
+        warnings.append(f"page(s) {page_list(counts.image_only)}: images only, no text layer; their text is "
+                        f"missing ({OCR_HINT})")
+
+
+def page_list(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> `1-3, 7`."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def finish_pages(pages: list[list[Line]], heights: list[float], counts: PageCounts, warnings: list[str],
+                 settings: LayoutSettings, builder: DocumentBuilder, meta: dict[str, str]) -> None:
+    """Across pages: running lines out, then blocks into `builder`; a title page's largest
+    heading goes into `meta` as `page_title`."""
+    removed = strip_running_lines(pages, heights, settings)
     if removed:
         warnings.append(f"{removed} running header/footer line(s) removed")
-    BlockAssembler(pages, keep_prefixes, maybe_prefixes, section_names).assemble(builder)
-    return count, meta, warnings
+    assembler = BlockAssembler(pages, settings)
+    assembler.assemble(builder)
+    if assembler.page_title and assembler.is_title_page():
+        meta["page_title"] = assembler.page_title
 
 
 @contextmanager
@@ -195,10 +250,10 @@ def _no_pages(path: Path, source: str, password: str | None) -> None:
     raise ReportError("empty_document", f"{source}: the PDF has no pages")
 
 
-def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
+def _read_page(page, number: int, settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[list[Line], int, int, bool]:
     # a gap of 15% of the font size splits words: tight justified lines keep their spaces
-    raw = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False,
-                             x_tolerance_ratio=0.15)
+    raw = _upright(page, settings).extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False,
+                                                 use_text_flow=False, x_tolerance_ratio=settings.word_gap_ratio)
     words: list[Word] = []  # unmapped bullet glyphs first: they are no text to join or frame
     text_words: list[Word] = []
     cids, chars = 0, 0
@@ -212,7 +267,7 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
             continue
         chars += len(text)
         text_words.append(Word(text, w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0),
-                               is_bold_font(w.get("fontname", ""))))
+                               is_bold_font(w.get("fontname", "")), w.get("fontname", "")))
     tables, frames = [], []
     if page.lines or page.rects:
         try:
@@ -234,7 +289,7 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
     frame_boxes = [bbox for bbox, _ in frames]
     boxes = [t.bbox for t, _ in tables] + frame_boxes
     framed: list[Word] = []  # the words of prose frames, read column by column
-    for word in join_size_changes(text_words):
+    for word in join_size_changes(text_words, settings):
         if frame_boxes and inside(word, frame_boxes):
             framed.append(word)
         elif not inside(word, boxes):
@@ -245,7 +300,7 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
     except Exception:  # noqa: BLE001 - some real files make hyperlinks raise
         links, link_failed = [], True
     links = [(u if isinstance(u, str) else u.decode("latin-1", "replace"), *rest) for u, *rest in links]
-    lines = read_page(words, number)
+    lines = read_page(words, number, settings)
     for table, rows in tables:
         lines.extend(table_lines(rows, [r.cells for r in table.rows], table.bbox, number, links))
     lines = place_tables(lines)
@@ -255,6 +310,16 @@ def _read_page(page, number: int) -> tuple[list[Line], int, int, bool]:
     for line in lines:
         line.release()
     return lines, cids, chars, link_failed
+
+
+def _upright(page, settings: LayoutSettings):
+    """The page without its rotated glyphs (axis labels, a vertical margin stamp) when they are
+    a minority; a page drawn rotated as a whole keeps them all."""
+    chars = page.chars
+    rotated = sum(1 for c in chars if not c.get("upright", True))
+    if not rotated or rotated >= settings.rotated_share * len(chars):
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("upright", True))
 
 
 def _metadata(pdf) -> dict[str, str]:

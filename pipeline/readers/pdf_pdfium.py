@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ..errors import ReportError
 from .builder import DocumentBuilder
-from .layout import (BlockAssembler, Word, attach_links, clean_word, is_bold_font, join_size_changes, read_page,
-                     strip_running_lines)
-from .pdf import OCR_HINT, _metadata_from
+from .layout import Word, attach_links, clean_word, is_bold_font, join_size_changes, read_page
+from .layout_settings import DEFAULT_SETTINGS, LayoutSettings
+from .pdf import PageCounts, _metadata_from, diagnose_text_layer, finish_pages
 from .tables import is_drawing, edge, frame_lines, grid_tables, inside, is_prose_frame, place_frame, place_tables, table_lines
 
 # a run of non-space characters; a hyphen mark ends one (the next line follows it directly)
@@ -26,8 +26,7 @@ _HYPHENS_TO_DASH = str.maketrans({"\x02": "-", "\ufffe": "-"})  # PDFium's marks
 
 
 def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, password: str | None,
-                    keep_prefixes: set[str], maybe_prefixes: set[str],
-                    section_names: frozenset[str] = frozenset()) -> tuple[int, dict[str, str], list[str]]:
+                    settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[int, dict[str, str], list[str]]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -47,13 +46,16 @@ def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, passwo
         if count == 0:
             raise ReportError("empty_document", f"{source}: the PDF has no pages")
         meta = _metadata_from(doc.get_metadata_dict())
-        pages, heights, cids, chars = [], [], 0, 0
+        pages, heights = [], []
+        counts = PageCounts(pages=count)
         for number in range(1, count + 1):
             page = doc[number - 1]
             try:
-                words, page_chars = _words(page, raw)
-                words = join_size_changes(words)
-                chars += page_chars
+                words, page_chars = _words(page, raw, settings)
+                words = join_size_changes(words, settings)
+                counts.chars += page_chars
+                if not page_chars and _has_images(page, raw):
+                    counts.image_only.append(number)
                 links = _links(doc, page, raw)
                 edges = _edges(page, raw)
                 page_box = (0, 0, page.get_width(), page.get_height())
@@ -65,7 +67,7 @@ def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, passwo
                     boxes = [bbox for _, _, bbox in tables + frames]
                     framed = [w for w in words if inside(w, [bbox for _, _, bbox in frames])]
                     words = [w for w in words if not inside(w, boxes)]
-                lines = read_page(words, number)
+                lines = read_page(words, number, settings)
                 for rows, cells, bbox in tables:
                     lines.extend(table_lines(rows, cells, bbox, number, links))
                 if tables:
@@ -81,18 +83,17 @@ def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, passwo
                 page.close()
     finally:
         doc.close()
-    if chars == 0:
-        raise ReportError("no_text_layer", f"{source}: {count} page(s) but no text layer (a scan or images); "
-                                           f"{OCR_HINT}")
-    removed = strip_running_lines(pages, heights)
-    if removed:
-        warnings.append(f"{removed} running header/footer line(s) removed")
-    del cids
-    BlockAssembler(pages, keep_prefixes, maybe_prefixes, section_names).assemble(builder)
+    diagnose_text_layer(path, source, counts, warnings)
+    finish_pages(pages, heights, counts, warnings, settings, builder, meta)
     return count, meta, warnings
 
 
-def _words(page, raw) -> tuple[list[Word], int]:
+def _has_images(page, raw) -> bool:
+    get_object, get_type, image = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDF_PAGEOBJ_IMAGE
+    return any(get_type(get_object(page.raw, k)) == image for k in range(raw.FPDFPage_CountObjects(page.raw)))
+
+
+def _words(page, raw, settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[list[Word], int]:
     """Words from PDFium's text: the runs between white space (PDFium writes a space where
     letters stand apart and a line break between lines), boxed by their first and last
     characters, with the size and weight of the first. Five or six calls per word instead of
@@ -149,19 +150,42 @@ def _words(page, raw) -> tuple[list[Word], int]:
             return is_bold_font(name_buffer.value.decode("latin-1", "replace"))
 
         words: list[Word] = []
+        rotated: list[int] = []  # indexes into words of runs not drawn upright
         plain = text.translate(_HYPHENS_TO_DASH)  # same length: offsets still index characters
+        gap_ratio = settings.word_gap_ratio
+        angle = raw.FPDFText_GetCharAngle
         for m in _RUN.finditer(text):
             a, b = m.span()
             first = box(a)
-            last = box(b - 1) if b - a > 1 else first
-            if first is None or last is None:
+            if first is None:
                 continue
             nominal = font_size(tp, a)
             size = size_at(a)
-            if b - a > 1 and (abs(first[3] - last[3]) > 0.2 * size or font_size(tp, b - 1) != nominal):
+            before = len(words)
+            if b - a == 1:
+                add(a, b, first, first, size)
+            elif font_size(tp, b - 1) != nominal:
                 _split_run(a, b, box, size_at, add)
             else:
-                add(a, b, first, last, size)
+                # PDFium writes no space where the file has none and the gap is small to it
+                # (`ofthe`): cut where the glyphs stand apart, as pdfplumber's words do
+                start, start_box, prev = a, first, first
+                for i in range(a + 1, b):
+                    current = box(i)
+                    if current is None:
+                        continue
+                    if current[0] - prev[1] > gap_ratio * size or abs(current[3] - prev[3]) > 0.2 * size:
+                        add(start, i, start_box, prev, size)
+                        start, start_box = i, current
+                    prev = current
+                add(start, b, start_box, prev, size)
+            a_angle = angle(tp, a)
+            if a_angle > 0.01 and abs(a_angle - 2 * math.pi) > 0.01:
+                rotated.extend(range(before, len(words)))
+        if rotated and len(rotated) < settings.rotated_share * len(words):
+            # rotated axis labels or a vertical margin stamp; a page drawn rotated keeps them
+            drop = set(rotated)
+            words = [w for k, w in enumerate(words) if k not in drop]
         return words, sum(len(w.text) for w in words)
     finally:
         textpage.close()

@@ -48,11 +48,16 @@ CUT_WORD_OVERHANG = 0.2
 CUT_WORDS_SHARE = 0.1
 OFF_PAGE_SLACK = 2.0
 OFF_PAGE_FILLED_SHARE = 0.5
+LAYOUT_CELL_SHARE = 0.3  # a cell this share of the page that overlaps another: a slide's box, not a table
 
 
 def is_drawing(boxes: Sequence[Sequence[Box | None]], bbox: Box, page_box: Box, words: Sequence[Word]) -> bool:
-    """True when a found grid is a drawing (a tiled background, a logo), not a table."""
+    """True when a found grid is a drawing (a tiled background, a logo, a slide's boxes drawn
+    over one another), not a table."""
     cells = [c for row in boxes for c in row if c]
+    page_area = (page_box[2] - page_box[0]) * (page_box[3] - page_box[1])
+    if _overlapping(cells, LAYOUT_CELL_SHARE * page_area):
+        return True  # a table's cells tile its box; a slide's box drawn over other boxes is a layout
     if (bbox[0] < page_box[0] - OFF_PAGE_SLACK or bbox[1] < page_box[1] - OFF_PAGE_SLACK
             or bbox[2] > page_box[2] + OFF_PAGE_SLACK or bbox[3] > page_box[3] + OFF_PAGE_SLACK):
         if sum(1 for c in cells if any(inside(w, [c]) for w in words)) < OFF_PAGE_FILLED_SHARE * len(cells):
@@ -68,6 +73,23 @@ def is_drawing(boxes: Sequence[Sequence[Box | None]], bbox: Box, page_box: Box, 
         if w.x0 < cell[0] - slack or w.x1 > cell[2] + slack:
             cut += 1
     return cut > 0 and cut >= CUT_WORDS_SHARE * held
+
+
+def _overlapping(cells: list[Box], min_area: float, slack: float = 2.0) -> bool:
+    """Whether a cell of at least `min_area` shares more than a border with another cell
+    (sweep over left edges)."""
+    def area(c: Box) -> float:
+        return (c[2] - c[0]) * (c[3] - c[1])
+
+    order = sorted(cells)
+    for i, a in enumerate(order):
+        for b in order[i + 1:]:
+            if b[0] >= a[2] - slack:
+                break
+            if min(a[3], b[3]) - max(a[1], b[1]) > slack and min(a[2], b[2]) - max(a[0], b[0]) > slack \
+                    and max(area(a), area(b)) >= min_area:
+                return True
+    return False
 
 
 def frame_lines(words: list[Word], boxes: Sequence[Sequence[Box | None]], bbox: Box, page: int) -> list[Line]:
