@@ -306,6 +306,8 @@ def figure_rows(ctx, confidence: ConfidenceModel, min_confidence: float | None =
         block = ctx.doc.blocks[i]
         if _LEADERS.search(block.text):
             continue  # a table of contents entry (`Security ........ 8`): page numbers
+        if block.kind != TABLE_ROW and not any(c.isalpha() for c in block.text.replace("%", "")):
+            continue  # `0% 20% 40% 60%`: a chart's axis, a line of numbers stating nothing
         for hit in analysis.figures:
             unit, evidence = hit.unit, hit.evidence + [f"block:{block.kind}"]
             if unit is None and block.kind == TABLE_ROW:

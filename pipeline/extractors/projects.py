@@ -24,6 +24,7 @@ from .name_shapes import Candidate, NameShapes, is_distinctive
 from .name_shapes import mostly_capitals as _mostly_capitals
 
 _INITIALS = re.compile(r"[A-Z]\.?-[A-Z]\.?")
+_COUNT = re.compile(r"[+~]?\d[\d,.\u202f\u00a0]*[+%]?")
 _PAREN = re.compile(r"^(?P<a>.+?)\s*\((?P<b>[^()]+)\)$")
 _NAMED_LINK = re.compile(r"(?P<name>(?:[A-Z][\w'’&+.-]*[ -]?){1,4}?)\s*\(\s*<?(?P<url>(?:https?://|www\.)[^)\s]+)>?\s*\)")
 _NAME_BEFORE_BRACKET = re.compile(r"(?P<name>(?:[A-Z][\w'’&+.-]*[ -]?){1,4}?)\s*\(\s*$")
@@ -107,6 +108,8 @@ class ProjectFinder:
             return None  # `CI`, `API`: words of the trade
         if words[0].lower().strip(".") in self.months and len(words) > 1 and words[1][:1].isdigit():
             return None  # `May 15, SPECs`: a date heads a line, not a name
+        if len(words) > 1 and _COUNT.fullmatch(words[0]) and words[1][:1].isalpha():
+            return None  # `31 Participants`, `41 Pull Requests`: a count of things, not a name
         return name
 
     def _name_like(self, head: str, strong: bool) -> bool:

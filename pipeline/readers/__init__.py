@@ -89,8 +89,10 @@ PDF_ENGINES = ("pdfplumber", "pdfium")
 
 
 def read_document(path: Path, source: str | None = None, *, password: str | None = None,
-                  models_dir: str | None = None, pdf_engine: str = "pdfplumber") -> Document:
-    """Read one file into the document model, or raise ReportError."""
+                  models_dir: str | None = None, pdf_engine: str = "pdfplumber",
+                  layout: dict | None = None) -> Document:
+    """Read one file into the document model, or raise ReportError. `layout`: LayoutSettings
+    fields to change for a PDF (`{"running_min_share": 2}` keeps running lines)."""
     path = Path(path)
     source = source if source is not None else str(path)
     try:
@@ -119,7 +121,7 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
         pdf_rules = load_rules(DEFAULT_LANGUAGE, models_dir).get("pdf")
         reader = read_pdf_pdfium if pdf_engine == "pdfium" else read_pdf
         pages, fallback, warnings = reader(path, source, builder, password=password,
-                                           settings=LayoutSettings.from_rules(pdf_rules))
+                                           settings=LayoutSettings.from_rules(pdf_rules, **(layout or {})))
     elif fmt == "docx":
         pages, fallback = read_docx(path, source, builder)
     else:

@@ -113,6 +113,9 @@ def clean_word(text: str) -> tuple[str, int]:
 
 # -- one page --------------------------------------------------------------------------
 
+_CLOSING = frozenset(".,;:!?)]")
+
+
 def join_size_changes(words: list[Word], settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Word]:
     """`R` + `EPORT` -> `REPORT`: both engines cut a word where its font or size changes (small
     capitals, a drop cap); parts that touch on one baseline are one word again, with the size of
@@ -129,7 +132,9 @@ def join_size_changes(words: list[Word], settings: LayoutSettings = DEFAULT_SETT
             # over a letter cut them); a narrow but real gap between them is a space
             top_gap = high if (w.size != prev.size or w.font != prev.font) else settings.touch_gap_ratio
             if abs(w.bottom - prev.bottom) <= baseline * size and low * size <= w.x0 - prev.x1 <= top_gap * size \
-                    and w.text[:1].isalnum() and prev.text[-1:].isalnum():
+                    and ((w.text[:1].isalnum() and (prev.text[-1:].isalnum() or prev.text[-1:] in "’'"))
+                         # `Abstract` + `.`: closing punctuation set in the next font still ends the word
+                         or w.text in _CLOSING and prev.text[-1:].isalnum()):
                 major = prev if len(prev.text) >= len(w.text) else w
                 out[-1] = Word(prev.text + w.text, prev.x0, w.x1, min(prev.top, w.top), max(prev.bottom, w.bottom),
                                major.size, major.bold, major.font)
@@ -418,6 +423,13 @@ def vocabulary(pages: list[list[Line]]) -> set[str]:
     return words
 
 
+def _labelled(text: str) -> bool:
+    """`ASK: Volunteer to be a TAC sponsor`, `NOTE: ...`: a capitals label and its statement,
+    set large or bold, is no title (`Standard names: general discussion` is one)."""
+    label, colon, rest = text.partition(": ")
+    return bool(colon) and label.isupper() and len(label.split()) == 1 and len(rest.split()) >= 4
+
+
 def _title_page_furniture(block, min_words: int) -> bool:
     """A title page's names, affiliations, addresses, e-mails and dates: its short paragraphs
     and table rows. A sentence or more (an abstract), a list and a heading stay text: a heading
@@ -492,7 +504,8 @@ def join_hyphenated(first: str, second: str, vocab: set[str], keep_prefixes: set
 class BlockAssembler:
     """Lines in reading order -> blocks (headings, paragraphs, list items, table rows)."""
 
-    def __init__(self, pages: list[list[Line]], settings: LayoutSettings = DEFAULT_SETTINGS) -> None:
+    def __init__(self, pages: list[list[Line]], settings: LayoutSettings = DEFAULT_SETTINGS,
+                 landscape_pages: int = 0) -> None:
         self.settings = settings
         # the largest heading of the first page: the title of a title page or a cover
         self.page_title: str | None = None
@@ -518,6 +531,40 @@ class BlockAssembler:
         self.leading = statistics.median(gaps) if gaps else self.body * settings.default_leading_ratio
         bullets = sorted({round(l.x0) for ls in pages for l in ls if self._bullet(l.text)})
         self.bullet_x = bullets
+        self.slide_titles = self._slide_titles(landscape_pages)
+
+    def _slide_titles(self, landscape_pages: int) -> set[int]:
+        """In a slide deck (most pages landscape, few words each), the ids of each slide's title
+        line: the largest text in the top of the slide. Each becomes a top-level heading."""
+        s = self.settings
+        pages = [ls for ls in self.pages if ls]
+        if not pages or landscape_pages < s.slide_landscape_share * len(self.pages):
+            return set()
+        if statistics.median(sum(len(l.text.split()) for l in ls) for ls in pages) > s.slide_max_words:
+            return set()
+        titles = set()
+        for lines in pages:
+            text = [l for l in lines if l.cells is None]
+            if not text:
+                continue
+            top, bottom = min(l.top for l in text), max(l.bottom for l in text)
+            zone = [l for l in text if l.top <= top + s.slide_title_zone * (bottom - top)
+                    and len(l.text.split()) <= s.slide_title_max_words and not self._bullet(l.text)
+                    and not _PAGE_NUMBER.match(l.text.strip()) and l.text.rstrip()[-1:] not in ".,;!"]
+            if zone:
+                biggest = max(l.size for l in zone)
+                if biggest > self.body or (biggest == self.body and any(l.bold for l in zone if l.size == biggest)):
+                    title = next(l for l in zone if l.size == biggest and (l.bold or biggest > self.body))
+                    wrapped = [title]
+                    for line in text[text.index(title) + 1:]:  # the title wrapped over more lines
+                        if line.size != title.size or not _wraps(wrapped[-1], line, s) \
+                                or line.top - wrapped[-1].bottom > 0.8 * title.size:
+                            break
+                        wrapped.append(line)
+                    joined = " ".join(l.text for l in wrapped)
+                    if len(joined.split()) <= s.slide_title_max_words and joined.rstrip()[-1:] not in ".,;!":
+                        titles.update(id(l) for l in wrapped)  # else a sentence set large, no title
+        return titles
 
     @staticmethod
     def _bullet(text: str) -> bool:
@@ -525,6 +572,14 @@ class BlockAssembler:
         return item or (text[:1] in _BULLET_GLYPHS and len(text) > 1 and text[1:2] == " ")
 
     def _size_level(self, line: Line) -> int:
+        if _labelled(line.text):
+            return 0
+        if self.slide_titles:  # a deck: slide titles first, larger text under them
+            if id(line) in self.slide_titles:
+                return 1
+            if line.size in self.heading_sizes and len(line.text.split()) <= self.settings.heading_max_words:
+                return self.heading_sizes.index(line.size) + 2
+            return 0
         if line.size in self.heading_sizes and len(line.text.split()) <= self.settings.heading_max_words:
             return self.heading_sizes.index(line.size) + 1
         return 0
@@ -560,14 +615,17 @@ class BlockAssembler:
         title_page = self.is_title_page()
         in_contents = False
         for block in blocks:
+            # an entry: leaders and a page number, or under `Contents` a line ending with one
+            # (LaTeX sets its top-level entries in bold, without leaders: `10 Summary 11`)
+            if _CONTENTS_ENTRY.search(block.text) or (in_contents and _ENDS_WITH_PAGE.search(block.text)):
+                block.front = True
+                continue
             if block.kind == HEADING:
                 in_contents = T.strip_heading_number(block.text).strip(" :").lower() in self.settings.contents_headings
-            entry = _CONTENTS_ENTRY.search(block.text) is not None or \
-                (in_contents and _ENDS_WITH_PAGE.search(block.text) is not None)
-            if (title_page and block.page == 1 and _title_page_furniture(block, self.settings.title_page_prose_words)) or entry:
-                block.front = True
-            elif block.kind != HEADING:
+            else:
                 in_contents = False
+            if title_page and block.page == 1 and _title_page_furniture(block, self.settings.title_page_prose_words):
+                block.front = True
 
     def _assemble(self, builder: DocumentBuilder) -> None:
         current: list[Line] = []
@@ -620,8 +678,13 @@ class BlockAssembler:
         leading = max(self.leading, self.leading * prev.size / self.body)
         if line.top - prev.top > leading * self.settings.paragraph_gap_ratio + 0.5:
             return True
-        # an indented first line after a finished sentence starts a paragraph (LaTeX, Word)
-        return line.x0 - prev.x0 > self.settings.first_line_indent_ratio * self.body and prev.text.rstrip()[-1:] in ".:!?" \
+        # an indented first line after a finished sentence starts a paragraph (LaTeX, Word); a
+        # centred line is no indent (a title's second line under `... SCIENCE:`)
+        indent = self.settings.first_line_indent_ratio * self.body
+        if abs((line.x0 + line.x1) - (prev.x0 + prev.x1)) / 2 <= self.settings.wrap_centre_tolerance \
+                and line.x1 < prev.x1 - indent:
+            return False
+        return line.x0 - prev.x0 > indent and prev.text.rstrip()[-1:] in ".:!?" \
             and not self._bullet(prev.text)
 
     def _continues_item(self, current: list[Line], line: Line) -> bool:
@@ -634,8 +697,11 @@ class BlockAssembler:
         indent = first.indent
         if self._gap(current[-1], line):
             return False
-        if last.text.rstrip()[-1:] not in ".:;!?" and line.text[:1].islower():
+        if last.text.rstrip()[-1:] not in ".:;!?" and (line.text[:1].islower() or last.text.rstrip().endswith(",")):
             return True  # the sentence goes on, whatever the indent (wrapped under the bullet)
+        if join_broken_url(last.text, line.text) is not None or \
+                (last.text.endswith("-") and line.text[:1].isalpha() and not self._bullet(line.text)):
+            return True  # an address or a word cut at the line end (a footnote's URL under its number)
         return line.x0 >= indent - 2 or line.x0 > first.x0 + 2
 
     def _flush(self, builder: DocumentBuilder, lines: list[Line], kind: str | None) -> None:
@@ -662,8 +728,17 @@ class BlockAssembler:
                         links=_shift_links(texts, links))
             return
         bold = all(l.bold for l in lines)
+        joined = " ".join(texts)
+        if len(texts) > 1 and (bold or T.is_caps_heading(joined)) and len(joined.split()) <= 20 \
+                and joined.rstrip()[-1:] not in ".!?,;" and not _labelled(joined):
+            # a bold or capitals title wrapped over lines in body type (`... FOR SCIENCE:` /
+            # `PRACTICE AND EXPERIENCES`)
+            level = heading_level(joined, bold=bold, section_level=len(self.heading_sizes))
+            if level:
+                builder.add(HEADING, [joined], level=level, page=page, links=_shift_links(texts, links))
+                return
         if len(texts) == 1:
-            level = heading_level(texts[0], bold=bold and len(texts[0].split()) <= 12,
+            level = heading_level(texts[0], bold=bold and len(texts[0].split()) <= 12 and not _labelled(texts[0]),
                                   section_level=len(self.heading_sizes))
             if not level and self._section_name(texts[0]):
                 level = len(self.heading_sizes) + 1  # `Abstract`, `Participants :` set as body text
@@ -692,9 +767,17 @@ class BlockAssembler:
 
 
 def _shift_links(texts: list[str], links) -> list[tuple[str, int, int]]:
-    """(url, line index, start, end) -> offsets into " ".join(texts)."""
+    """(url, line index, start, end) -> offsets into " ".join(texts); one link drawn as a box
+    per line (`on our` / `blog.`) is one span again."""
     starts, pos = [], 0
     for t in texts:
         starts.append(pos)
         pos += len(t) + 1
-    return [(u, starts[i] + a, starts[i] + b) for u, i, a, b in links]
+    out: list[tuple[str, int, int]] = []
+    for u, i, a, b in sorted(links, key=lambda link: (starts[link[1]] + link[2])):
+        a, b = starts[i] + a, starts[i] + b
+        if out and out[-1][0] == u and 0 <= a - out[-1][2] <= 1:
+            out[-1] = (u, out[-1][1], b)
+        else:
+            out.append((u, a, b))
+    return out

@@ -55,6 +55,11 @@ class LayoutSettings:
     wrap_number_indent: float = 48.0  # the widest heading number a wrapped line hangs under
     size_change_points: float = 1.0  # lines whose sizes differ this much are separate blocks
     bullet_depth_step: float = 6.0  # bullets further apart than this are one level deeper
+    # -- slides -------------------------------------------------------------------------
+    slide_landscape_share: float = 0.6  # a deck: this share of its pages wider than high...
+    slide_max_words: int = 150  # ...holding at most this many words on a median page
+    slide_title_zone: float = 0.3  # a slide's title stands in this top share of its text
+    slide_title_max_words: int = 15
     # -- front matter ---------------------------------------------------------------------
     title_size_ratio: float = 1.3  # the title page's title is at least this times the body size
     title_page_max_words: int = 120  # a page 1 with more words starts the text
@@ -64,7 +69,7 @@ class LayoutSettings:
     maybe_hyphen_prefixes: frozenset[str] = field(default_factory=frozenset)
     section_names: frozenset[str] = field(default_factory=frozenset)
     ordinal_suffixes: frozenset[str] = frozenset({"st", "nd", "rd", "th", "e", "er", "re", "ère", "ème", "eme"})
-    footnote_marks: str = "*†‡§¶"
+    footnote_marks: str = "*∗†‡§¶"
     contents_headings: frozenset[str] = frozenset({"contents", "table of contents", "sommaire", "table des matières"})
 
     @classmethod

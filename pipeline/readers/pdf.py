@@ -150,6 +150,7 @@ def _read_pages(pdf, path: Path, source: str, password: str | None, settings: La
             lines, page_cids, page_chars, link_failed = [], 0, 0, False
         finally:
             heights.append(float(page.height or 0))
+            counts.landscape += float(page.width or 0) > float(page.height or 0)
             page.close()
         pages.append(lines)
         counts.cids += page_cids
@@ -168,6 +169,7 @@ class PageCounts:
     failed: int = 0
     link_errors: int = 0
     image_only: list[int] = field(default_factory=list)  # pages with images and no text
+    landscape: int = 0  # pages wider than high (slides)
 
 
 def diagnose_text_layer(path: Path, source: str, counts: PageCounts, warnings: list[str]) -> None:
@@ -215,7 +217,7 @@ def finish_pages(pages: list[list[Line]], heights: list[float], counts: PageCoun
     removed = strip_running_lines(pages, heights, settings)
     if removed:
         warnings.append(f"{removed} running header/footer line(s) removed")
-    assembler = BlockAssembler(pages, settings)
+    assembler = BlockAssembler(pages, settings, landscape_pages=counts.landscape)
     assembler.assemble(builder)
     if assembler.page_title and assembler.is_title_page():
         meta["page_title"] = assembler.page_title

@@ -79,6 +79,7 @@ def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, passwo
                     line.release()
                 pages.append(lines)
                 heights.append(page.get_height())
+                counts.landscape += page.get_width() > page.get_height()
             finally:
                 page.close()
     finally:
@@ -143,8 +144,9 @@ def _words(page, raw, settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[list
             """PDFium's weight, or for a font that states none (a standard font such as
             Helvetica-Bold, not embedded: weight 0) its name."""
             weight = font_weight(tp, i)
-            if weight > 0:
+            if weight >= 600 or 0 < weight < 500:
                 return weight >= 600
+            # no weight stated, or a medium one (LMRoman10-Bold states 570): the name decides
             if raw.FPDFText_GetFontInfo(tp, i, name_buffer, len(name_buffer), ctypes.byref(flags)) <= 0:
                 return False
             return is_bold_font(name_buffer.value.decode("latin-1", "replace"))
@@ -174,7 +176,8 @@ def _words(page, raw, settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[list
                     current = box(i)
                     if current is None:
                         continue
-                    if current[0] - prev[1] > gap_ratio * size or abs(current[3] - prev[3]) > 0.2 * size:
+                    # tops, not bottoms: some fonts' loose boxes reach down with a descender (`g`)
+                    if current[0] - prev[1] > gap_ratio * size or abs(current[2] - prev[2]) > 0.2 * size:
                         add(start, i, start_box, prev, size)
                         start, start_box = i, current
                     prev = current

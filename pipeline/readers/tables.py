@@ -48,6 +48,7 @@ CUT_WORD_OVERHANG = 0.2
 CUT_WORDS_SHARE = 0.1
 OFF_PAGE_SLACK = 2.0
 OFF_PAGE_FILLED_SHARE = 0.5
+DUPLICATE_CELL_CHARS = 20
 LAYOUT_CELL_SHARE = 0.3  # a cell this share of the page that overlaps another: a slide's box, not a table
 
 
@@ -62,6 +63,9 @@ def is_drawing(boxes: Sequence[Sequence[Box | None]], bbox: Box, page_box: Box, 
             or bbox[2] > page_box[2] + OFF_PAGE_SLACK or bbox[3] > page_box[3] + OFF_PAGE_SLACK):
         if sum(1 for c in cells if any(inside(w, [c]) for w in words)) < OFF_PAGE_FILLED_SHARE * len(cells):
             return True
+    filled = {id(c) for w in words for c in cells if c[0] <= (w.x0 + w.x1) / 2 <= c[2] and c[1] <= (w.top + w.bottom) / 2 <= c[3]}
+    if len(filled) <= 1:
+        return True  # one box with text in it (a slide's title frame) is no table
     held = cut = 0
     for w in words:
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
@@ -122,10 +126,17 @@ def table_lines(rows: Sequence[Sequence[str | None]], boxes: Sequence[Sequence[B
     lines = []
     x0, top, x1, bottom = bbox
     height = (bottom - top) / max(1, len(rows))
+    seen: set[str] = set()
     for i, row in enumerate(rows):
         cells = [re.sub(r"\s+", " ", clean_word(c or "")[0]).strip() for c in row]
         if not any(cells):
             continue
+        filled = {c for c in cells if c}
+        if filled <= seen and all(len(c) >= DUPLICATE_CELL_CHARS for c in filled):
+            # a box drawn inside another box: the same text found again in the inner cell (short
+            # values, `Yes`, `Incubation`, do repeat in real tables)
+            continue
+        seen |= filled
         text = " | ".join(c for c in cells if c)
         row_links, pos = [], 0
         for j, cell in enumerate(cells):
