@@ -155,14 +155,14 @@ def _words(page, raw, settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[list
         rotated: list[int] = []  # indexes into words of runs not drawn upright
         plain = text.translate(_HYPHENS_TO_DASH)  # same length: offsets still index characters
         gap_ratio = settings.word_gap_ratio
-        angle = raw.FPDFText_GetCharAngle
         for m in _RUN.finditer(text):
             a, b = m.span()
             first = box(a)
             if first is None:
                 continue
             nominal = font_size(tp, a)
-            size = size_at(a)
+            size = size_at(a)  # reads the character's matrix too: a turned baseline has b != 0
+            turned = abs(matrix.b) > 0.05 * (abs(matrix.a) + abs(matrix.b))
             before = len(words)
             if b - a == 1:
                 add(a, b, first, first, size)
@@ -171,19 +171,21 @@ def _words(page, raw, settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[list
             else:
                 # PDFium writes no space where the file has none and the gap is small to it
                 # (`ofthe`): cut where the glyphs stand apart, as pdfplumber's words do
-                start, start_box, prev = a, first, first
+                # (the rectangle's fields are read in place: this loop runs for every character)
+                start, start_box = a, first
+                gap, rise = gap_ratio * size, 0.2 * size
+                prev = first
                 for i in range(a + 1, b):
-                    current = box(i)
-                    if current is None:
+                    if not loose_box(tp, i, ref):
                         continue
+                    left, top = rect.left, height - rect.top
                     # tops, not bottoms: some fonts' loose boxes reach down with a descender (`g`)
-                    if current[0] - prev[1] > gap_ratio * size or abs(current[2] - prev[2]) > 0.2 * size:
+                    if left - prev[1] > gap or abs(top - prev[2]) > rise:
                         add(start, i, start_box, prev, size)
-                        start, start_box = i, current
-                    prev = current
+                        start, start_box = i, (left, rect.right, top, height - rect.bottom)
+                    prev = (left, rect.right, top, height - rect.bottom)
                 add(start, b, start_box, prev, size)
-            a_angle = angle(tp, a)
-            if a_angle > 0.01 and abs(a_angle - 2 * math.pi) > 0.01:
+            if turned:
                 rotated.extend(range(before, len(words)))
         if rotated and len(rotated) < settings.rotated_share * len(words):
             # rotated axis labels or a vertical margin stamp; a page drawn rotated keeps them
