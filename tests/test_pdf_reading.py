@@ -158,7 +158,10 @@ def test_a_short_first_page_keeps_its_sentences_and_lists(tmp_path):
     front = {b.text: b.front for b in doc.blocks}
     assert front["Ana Lopes, Centro de Estudos"] is True
     assert front["The forum gathered 40 partners from the region. It agreed on three aims for the next two years."] is False
-    assert front["Share data openly"] is False and front["Green Skills Forum"] is False
+    assert front["Share data openly"] is False and front["Green Skills Forum"] is True
+    report = extract_file(path)
+    assert report.document.title == "Green Skills Forum"
+    assert [f.value for f in report.figures] == [40, 3, 2]  # the sentences' figures, none from the names
     assert doc.meta_fallback["page_title"] == "Green Skills Forum"
 
 

@@ -431,10 +431,11 @@ def _labelled(text: str) -> bool:
 
 
 def _title_page_furniture(block, min_words: int) -> bool:
-    """A title page's names, affiliations, addresses, e-mails and dates: its short paragraphs
-    and table rows. A sentence or more (an abstract), a list and a heading stay text: a heading
-    gives its section's context, and a short report's first page may be its title page."""
-    if block.kind == TABLE_ROW:
+    """A title page's title, names, affiliations, addresses, e-mails and dates: its headings
+    (their sections still give context: segmentation reads them), short paragraphs and table
+    rows. A sentence or more (an abstract) and a list stay text: a short report's first page
+    may be its title page."""
+    if block.kind in (TABLE_ROW, HEADING):
         return True
     return block.kind == PARAGRAPH and not (len(block.text.split()) >= min_words
                                             and block.text.rstrip()[-1:] in ".!?:;")
