@@ -165,7 +165,7 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
     "currencies": {"symbols": _STR_MAP, "codes": _STR_LIST},
     "pdf": {"keep_hyphen_prefixes": _STR_LIST, "maybe_hyphen_prefixes": _STR_LIST, "section_names": _STR_LIST,
             "contents_headings": _STR_LIST, "ordinal_suffixes": _STR_LIST, "footnote_marks": _STR_LIST,
-            "info_not_titles": _STR_LIST},
+            "info_not_titles": _STR_LIST, "statement_labels": _STR_LIST, "exponent_units": _STR_LIST},
     "urls": {"file_extensions": _STR_LIST, "trailing": _STR},
     "figures": {
         "qualifiers": _STR_MAP, "currency_words": _STR_MAP, "currency_joiners": _STR_LIST,
@@ -173,6 +173,7 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
         "unit_skip": _STR_LIST, "adjective_suffixes": _STR_LIST, "of_determiners": _STR_LIST,
         "not_units": _STR_LIST, "label_words": _STR_LIST, "years": _YEARS, "compound_units": _COMPOUND,
         "word_multiplier_units": _STR_LIST, "plural_endings": _STR_LIST, "upper_units": _STR_LIST,
+        "power_units": _STR_LIST,
     },
     "metadata": {
         "months": _INT_MAP, "weekdays": _STR_LIST, "ordinal_suffixes": _STR_LIST, "range_words": _STR_LIST,
@@ -206,7 +207,8 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
 # checked when present: day_fillers is read by no code; without the signs no number is negative
 OPTIONAL = {("tokenizer", "joined_names"), ("metadata", "day_fillers"), ("numbers", "minus_signs"), ("numbers", "minus_signs_inside"),
             ("numbers", "sign_openers"), ("pdf", "section_names"), ("pdf", "contents_headings"),
-            ("pdf", "ordinal_suffixes"), ("pdf", "footnote_marks"), ("pdf", "info_not_titles")}
+            ("pdf", "ordinal_suffixes"), ("pdf", "footnote_marks"), ("pdf", "info_not_titles"),
+            ("pdf", "statement_labels"), ("pdf", "exponent_units"), ("figures", "power_units")}
 COMMON_STEMS = ("currencies", "pdf", "urls", "tokenizer", "confidence")  # files that live in models/common/
 
 # --- what the code reads from the .jsonl rows ---------------------------------------------

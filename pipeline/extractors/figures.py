@@ -60,6 +60,7 @@ class FigureFinder:
         self.word_multipliers = set(rules.words("figures.word_multiplier_units"))
         self.plural = tuple(rules.words("figures.plural_endings"))
         self.upper_units = {w.upper() for w in rules.words("figures.upper_units")}
+        self.power_units = {w.lower() for w in rules.words("figures.power_units")}
 
     def find(self, doc: Doc) -> list[FigureHit]:
         nums = numbers_in(doc)
@@ -284,10 +285,12 @@ class FigureFinder:
         opens = num == 0 or doc[num].is_sent_start or "\n" in doc[num - 1].text_with_ws
         return opens and not _mostly_capitals(_sentence_text(doc, k))
 
-    @staticmethod
-    def _word(doc: Doc, k: int) -> tuple[str | None, int]:
-        """A word at k, hyphenated compounds joined (`non-EU`, `re-skilling`)."""
+    def _word(self, doc: Doc, k: int) -> tuple[str | None, int]:
+        """A word at k, hyphenated compounds joined (`non-EU`, `re-skilling`); a unit with its
+        power (`m²`, `km2`) is a word too."""
         tok = doc[k]
+        if tok.lower_ in self.power_units and k not in numbers_in(doc):
+            return tok.lower_, k + 1
         if not tok.is_alpha or k in numbers_in(doc):
             return None, k
         end = k + 1

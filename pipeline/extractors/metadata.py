@@ -331,10 +331,13 @@ class MetadataFinder:
         """A file's title property unless it is a producer's, a template's or a file's name."""
         if not value:
             return None
-        low = value.strip().casefold()
-        if low.startswith(self.info_not_titles) or re.fullmatch(r"[\w.-]+", low) and not re.search(r"[a-z]{3,}", low) \
+        low = " ".join(value.split()).casefold()
+        # a producer's or template's name as the whole value, or before a separator (`Microsoft
+        # Word - draft3.docx`); `Report of the Fourth Workshop` is a title
+        named = any(low == w or re.match(re.escape(w) + r"\s*[-–:]", low) for w in self.info_not_titles)
+        if named or low.startswith("untitled") or re.fullmatch(r"[\w.-]+", low) and not re.search(r"[a-z]{3,}", low) \
                 or re.fullmatch(r"[\w-]*[_.][\w.-]*", low):
-            return None  # `python-docx`, `Microsoft Word - draft3.docx`, `report_v2`, `D5_1`
+            return None  # `python-docx`, `report_v2`, `D5_1`
         return value
 
     def _name_list(self, line: str) -> str | None:

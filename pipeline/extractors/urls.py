@@ -90,10 +90,11 @@ class UrlFinder:
                     by_url[key] = Url(url_id="", url=hit.url, domain=hit.domain, project_id=owner_by_identity.get(key),
                                       mentions=0, section_id=section_id, page=page, link_text=hit.link_text or None)
                     urls.append(by_url[key])
-                elif hit.link_text and not row.link_text:
-                    row.link_text = hit.link_text
-                elif "://" in hit.url and "://" not in row.url:
-                    row.url = hit.url  # `[www.x.eu](https://www.x.eu)`: keep the form with its scheme
+                else:
+                    if hit.link_text and not row.link_text:
+                        row.link_text = hit.link_text
+                    if "://" in hit.url and "://" not in row.url:
+                        row.url = hit.url  # `[www.x.eu](https://www.x.eu)`: keep the form with its scheme
         kept = []
         for u in urls:
             key = self.identity(u.url)

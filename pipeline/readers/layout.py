@@ -144,6 +144,8 @@ def join_size_changes(words: list[Word], settings: LayoutSettings = DEFAULT_SETT
 
 
 _MARK = re.compile(r"[\d,\-–]{1,8}")
+_EXPONENT = re.compile(r"[-−–]?[1-9]")
+_SUPERSCRIPTS = str.maketrans("0123456789-−–", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻⁻")
 
 
 def settle_marks(row: list[Word], settings: LayoutSettings = DEFAULT_SETTINGS) -> list[Word]:
@@ -173,6 +175,11 @@ def settle_marks(row: list[Word], settings: LayoutSettings = DEFAULT_SETTINGS) -
             text = w.text
             mark = _MARK.fullmatch(text) is not None or all(c in settings.footnote_marks for c in text)
             if prev is not None and w.x0 - prev.x1 <= settings.mark_gap_ratio * main:
+                if prev.text.casefold() in settings.exponent_units and _EXPONENT.fullmatch(text):
+                    # `m` + `2`, `cm` + `-1`: a unit's exponent, written as the superscript it is
+                    out[-1] = Word(prev.text + text.translate(_SUPERSCRIPTS), prev.x0, w.x1, prev.top, prev.bottom,
+                                   prev.size, prev.bold, prev.font)
+                    continue
                 if prev.text[-1:].isdigit() and text.lower() in settings.ordinal_suffixes:
                     out[-1] = Word(prev.text + text, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold)
                     continue
@@ -423,22 +430,26 @@ def vocabulary(pages: list[list[Line]]) -> set[str]:
     return words
 
 
-def _labelled(text: str) -> bool:
-    """`ASK: Volunteer to be a TAC sponsor`, `NOTE: ...`: a capitals label and its statement,
-    set large or bold, is no title (`Standard names: general discussion` is one)."""
-    label, colon, rest = text.partition(": ")
-    return bool(colon) and label.isupper() and len(label.split()) == 1 and len(rest.split()) >= 4
+def _labelled(text: str, labels: frozenset[str]) -> bool:
+    """`ASK: Volunteer to be a TAC sponsor`, `NOTE: ...`: a statement label (settings) and its
+    statement, set large or bold, is no title (`FAIR: principles for research software` and
+    `Standard names: general discussion` are)."""
+    label, colon, rest = text.partition(":")
+    return bool(colon) and label.strip().casefold() in labels and len(rest.split()) >= 3
 
 
-def _title_page_furniture(block, min_words: int) -> bool:
-    """A title page's title, names, affiliations, addresses, e-mails and dates: its headings
-    (their sections still give context: segmentation reads them), short paragraphs and table
-    rows. A sentence or more (an abstract) and a list stay text: a short report's first page
-    may be its title page."""
+def _title_page_furniture(block) -> bool:
+    """A title page's title, names, affiliations, addresses, e-mails, identifiers and dates: its
+    headings (their sections still give context: segmentation reads them), table rows, and
+    paragraphs that are no sentence (no final stop) or hold an e-mail, an ORCID iD or a DOI. A
+    sentence (`The workshop gathered 120 participants.`) and a list stay text: a short
+    report's first page may be its title page."""
     if block.kind in (TABLE_ROW, HEADING):
         return True
-    return block.kind == PARAGRAPH and not (len(block.text.split()) >= min_words
-                                            and block.text.rstrip()[-1:] in ".!?:;")
+    return block.kind == PARAGRAPH and (block.text.rstrip()[-1:] not in ".!?" or _IDENTIFIER.search(block.text) is not None)
+
+
+_IDENTIFIER = re.compile(r"\S@\S+\.\w|\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b|\b10\.\d{4,9}/\S", re.I)
 
 
 # `2.1 Results ........ 14`, `Annexe … 7`: leaders, then a page number
@@ -573,7 +584,7 @@ class BlockAssembler:
         return item or (text[:1] in _BULLET_GLYPHS and len(text) > 1 and text[1:2] == " ")
 
     def _size_level(self, line: Line) -> int:
-        if _labelled(line.text):
+        if _labelled(line.text, self.settings.statement_labels):
             return 0
         if self.slide_titles:  # a deck: slide titles first, larger text under them
             if id(line) in self.slide_titles:
@@ -614,18 +625,24 @@ class BlockAssembler:
         """Title page and table of contents blocks are `front`: metadata and sections read them,
         the extractors of rows do not."""
         title_page = self.is_title_page()
-        in_contents = False
+        s = self.settings
+        under_contents: set[int] = set()  # the entries under a `Contents` heading
+        for k, block in enumerate(blocks):
+            if block.kind == HEADING and (block.page or 1) <= s.contents_max_page \
+                    and T.strip_heading_number(block.text).strip(" :").lower() in s.contents_headings:
+                run = []
+                for entry in blocks[k + 1:]:  # LaTeX sets top-level entries in bold, no leaders
+                    if entry.kind == TABLE_ROW or not (_ENDS_WITH_PAGE.search(entry.text) or _CONTENTS_ENTRY.search(entry.text)):
+                        break
+                    run.append(id(entry))
+                if len(run) >= s.contents_min_entries:
+                    under_contents.update(run)
         for block in blocks:
-            # an entry: leaders and a page number, or under `Contents` a line ending with one
-            # (LaTeX sets its top-level entries in bold, without leaders: `10 Summary 11`)
-            if _CONTENTS_ENTRY.search(block.text) or (in_contents and _ENDS_WITH_PAGE.search(block.text)):
+            # an entry: leaders and a page number, or a line ending with one under `Contents`
+            if id(block) in under_contents or (block.kind != TABLE_ROW and _CONTENTS_ENTRY.search(block.text)):
                 block.front = True
                 continue
-            if block.kind == HEADING:
-                in_contents = T.strip_heading_number(block.text).strip(" :").lower() in self.settings.contents_headings
-            else:
-                in_contents = False
-            if title_page and block.page == 1 and _title_page_furniture(block, self.settings.title_page_prose_words):
+            if title_page and block.page == 1 and _title_page_furniture(block):
                 block.front = True
 
     def _assemble(self, builder: DocumentBuilder) -> None:
@@ -730,16 +747,19 @@ class BlockAssembler:
             return
         bold = all(l.bold for l in lines)
         joined = " ".join(texts)
-        if len(texts) > 1 and (bold or T.is_caps_heading(joined)) and len(joined.split()) <= 20 \
-                and joined.rstrip()[-1:] not in ".!?,;" and not _labelled(joined):
-            # a bold or capitals title wrapped over lines in body type (`... FOR SCIENCE:` /
-            # `PRACTICE AND EXPERIENCES`)
+        centred = len({round(l.x0) for l in lines}) > 1 and all(
+            abs((l.x0 + l.x1) - (lines[0].x0 + lines[0].x1)) / 2 <= self.settings.wrap_centre_tolerance for l in lines)
+        if len(texts) > 1 and (T.is_caps_heading(joined) or (bold and centred)) and len(joined.split()) <= 20 \
+                and joined.rstrip()[-1:] not in ".!?,;" and not _labelled(joined, self.settings.statement_labels):
+            # a capitals title, or a bold and centred one, wrapped over lines in body type
+            # (`... FOR SCIENCE:` / `PRACTICE AND EXPERIENCES`); a bold statement stays text
             level = heading_level(joined, bold=bold, section_level=len(self.heading_sizes))
             if level:
                 builder.add(HEADING, [joined], level=level, page=page, links=_shift_links(texts, links))
                 return
         if len(texts) == 1:
-            level = heading_level(texts[0], bold=bold and len(texts[0].split()) <= 12 and not _labelled(texts[0]),
+            level = heading_level(texts[0], bold=bold and len(texts[0].split()) <= 12
+                                  and not _labelled(texts[0], self.settings.statement_labels),
                                   section_level=len(self.heading_sizes))
             if not level and self._section_name(texts[0]):
                 level = len(self.heading_sizes) + 1  # `Abstract`, `Participants :` set as body text
@@ -777,8 +797,9 @@ def _shift_links(texts: list[str], links) -> list[tuple[str, int, int]]:
     out: list[tuple[str, int, int]] = []
     for u, i, a, b in sorted(links, key=lambda link: (starts[link[1]] + link[2])):
         a, b = starts[i] + a, starts[i] + b
-        if out and out[-1][0] == u and 0 <= a - out[-1][2] <= 1:
-            out[-1] = (u, out[-1][1], b)
+        # (after a hyphen dropped at the join, the first part's span reaches one past it)
+        if out and out[-1][0] == u and out[-1][1] <= a <= out[-1][2] + 1:
+            out[-1] = (u, out[-1][1], max(b, out[-1][2]))
         else:
             out.append((u, a, b))
     return out

@@ -63,7 +63,8 @@ class LayoutSettings:
     # -- front matter ---------------------------------------------------------------------
     title_size_ratio: float = 1.3  # the title page's title is at least this times the body size
     title_page_max_words: int = 120  # a page 1 with more words starts the text
-    title_page_prose_words: int = 12  # a title page's sentence this long (an abstract) is text, not front matter
+    contents_max_page: int = 6  # a `Contents` heading opens a table of contents up to this page...
+    contents_min_entries: int = 2  # ...when at least this many entries follow it
     # -- word lists (models/common/pdf.json) ----------------------------------------------
     keep_hyphen_prefixes: frozenset[str] = field(default_factory=frozenset)
     maybe_hyphen_prefixes: frozenset[str] = field(default_factory=frozenset)
@@ -71,6 +72,9 @@ class LayoutSettings:
     ordinal_suffixes: frozenset[str] = frozenset({"st", "nd", "rd", "th", "e", "er", "re", "ère", "ème", "eme"})
     footnote_marks: str = "*∗†‡§¶"
     contents_headings: frozenset[str] = frozenset({"contents", "table of contents", "sommaire", "table des matières"})
+    statement_labels: frozenset[str] = frozenset({"ask", "note", "nb", "n.b.", "todo", "action", "decision", "reminder",
+                                                  "warning", "fyi", "décision", "à noter", "rappel", "attention"})
+    exponent_units: frozenset[str] = frozenset({"m", "km", "cm", "mm", "µm", "nm", "s", "kg", "g", "ha", "ft", "in"})
 
     @classmethod
     def from_rules(cls, rules: dict, **overrides) -> "LayoutSettings":
@@ -84,6 +88,9 @@ class LayoutSettings:
             lists["ordinal_suffixes"] = frozenset(w.lower() for w in rules["ordinal_suffixes"])
         if rules.get("contents_headings"):
             lists["contents_headings"] = frozenset(w.lower() for w in rules["contents_headings"])
+        for key in ("statement_labels", "exponent_units"):
+            if rules.get(key):
+                lists[key] = frozenset(w.casefold() for w in rules[key])
         if rules.get("footnote_marks"):
             lists["footnote_marks"] = "".join(rules["footnote_marks"])
         return cls(**{**lists, **overrides})

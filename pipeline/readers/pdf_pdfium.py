@@ -22,6 +22,7 @@ from .tables import is_drawing, edge, frame_lines, grid_tables, inside, is_prose
 
 # a run of non-space characters; a hyphen mark ends one (the next line follows it directly)
 _RUN = re.compile("[^ \t\r\n\u00a0\x02\ufffe]+[\x02\ufffe]?|[\x02\ufffe]")
+_LETTER_DIGIT = re.compile(r"[^\W\d_]\d")  # a run where a raised number may follow a word
 _HYPHENS_TO_DASH = str.maketrans({"\x02": "-", "\ufffe": "-"})  # PDFium's marks for a line-end hyphen
 
 
@@ -166,7 +167,8 @@ def _words(page, raw, settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[list
             before = len(words)
             if b - a == 1:
                 add(a, b, first, first, size)
-            elif font_size(tp, b - 1) != nominal:
+            elif font_size(tp, b - 1) != nominal or _LETTER_DIGIT.search(text, a, b):
+                # sizes change inside (`m` + raised `2` + `of`, `results3`): read character by character
                 _split_run(a, b, box, size_at, add)
             else:
                 # PDFium writes no space where the file has none and the gap is small to it
@@ -187,7 +189,8 @@ def _words(page, raw, settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[list
                 add(start, b, start_box, prev, size)
             if turned:
                 rotated.extend(range(before, len(words)))
-        if rotated and len(rotated) < settings.rotated_share * len(words):
+        # shares of characters, as the pdfplumber engine counts: a vertical stamp is one word a glyph
+        if rotated and sum(len(words[k].text) for k in rotated) < settings.rotated_share * sum(len(w.text) for w in words):
             # rotated axis labels or a vertical margin stamp; a page drawn rotated keeps them
             drop = set(rotated)
             words = [w for k, w in enumerate(words) if k not in drop]
@@ -208,7 +211,7 @@ def _split_run(a: int, b: int, box, font_size, add) -> None:
         if first is None:
             start, first, prev, size = i, current, current, c_size
             continue
-        if abs(current[3] - prev[3]) > 0.2 * max(size, c_size) or c_size != size:
+        if abs(current[2] - prev[2]) > 0.2 * max(size, c_size) or c_size != size:  # tops: descenders stretch bottoms
             add(start, i, first, prev, size)
             start, first, size = i, current, c_size
         prev = current

@@ -126,17 +126,18 @@ def table_lines(rows: Sequence[Sequence[str | None]], boxes: Sequence[Sequence[B
     lines = []
     x0, top, x1, bottom = bbox
     height = (bottom - top) / max(1, len(rows))
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # a long cell's text -> its column
     for i, row in enumerate(rows):
         cells = [re.sub(r"\s+", " ", clean_word(c or "")[0]).strip() for c in row]
         if not any(cells):
             continue
-        filled = {c for c in cells if c}
-        if filled <= seen and all(len(c) >= DUPLICATE_CELL_CHARS for c in filled):
-            # a box drawn inside another box: the same text found again in the inner cell (short
-            # values, `Yes`, `Incubation`, do repeat in real tables)
+        filled = [(j, c) for j, c in enumerate(cells) if c]
+        if all(len(c) >= DUPLICATE_CELL_CHARS and c in seen and seen[c] != j for j, c in filled):
+            # a box drawn inside another box: the same long text again, in another column (a
+            # table may repeat a value in its own column: that row stays)
             continue
-        seen |= filled
+        for j, c in filled:
+            seen.setdefault(c, j)
         text = " | ".join(c for c in cells if c)
         row_links, pos = [], 0
         for j, cell in enumerate(cells):
