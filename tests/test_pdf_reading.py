@@ -259,18 +259,28 @@ def test_rotated_labels_are_left_out_and_image_only_pages_are_named(tmp_path, en
     assert any(w.startswith("page(s) 2: images only") for w in doc.warnings), doc.warnings
 
 
+def _turned_text_pdf(path, lines, at, turned, size):
+    """A page with `lines` of text and `turned` drawn a quarter turn round at `at`."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 11)
+    for i, line in enumerate(lines):
+        c.drawString(60, 760 - 16 * i, line)
+    c.saveState()
+    c.translate(*at)
+    c.rotate(90)
+    c.setFont("Times-Roman", size)
+    c.drawString(0, 0, turned)
+    c.restoreState()
+    c.showPage()
+    c.save()
+    return path
+
+
 @ENGINES
 def test_a_page_drawn_rotated_keeps_its_glyphs(tmp_path, engine):
     """Rotated glyphs are left out only as a minority (labels); a page drawn turned keeps them
     all (its lines are not yet read in their own direction)."""
-    path = tmp_path / "rotated.pdf"
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    c.translate(500, 100)
-    c.rotate(90)
-    c.setFont("Helvetica", 11)
-    c.drawString(0, 0, "All of this page is turned")
-    c.showPage()
-    c.save()
+    path = _turned_text_pdf(tmp_path / "rotated.pdf", [], (500, 100), "All of this page is turned", 11)
     letters = [c for c in read(path, engine).text if c.isalpha()]
     assert len(letters) >= 0.8 * len([c for c in "All of this page is turned" if c.isalpha()])
 
@@ -384,19 +394,8 @@ def test_a_link_over_a_hyphenated_word_is_one_link(tmp_path, engine):
 
 @ENGINES
 def test_a_vertical_margin_stamp_is_left_out(tmp_path, engine):
-    path = tmp_path / "stamp.pdf"
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    c.setFont("Helvetica", 11)
-    for i, line in enumerate(FILLER):  # few words: the stamp's glyphs outnumber them, not their letters
-        c.drawString(60, 760 - 16 * i, line)
-    c.saveState()
-    c.translate(30, 300)
-    c.rotate(90)
-    c.setFont("Times-Roman", 20)
-    c.drawString(0, 0, "arXiv:2101.01234v1 [cs.DL] 4 Jan 2021")
-    c.restoreState()
-    c.showPage()
-    c.save()
+    # few words: the stamp's glyphs outnumber them, not their letters
+    path = _turned_text_pdf(tmp_path / "stamp.pdf", FILLER, (30, 300), "arXiv:2101.01234v1 [cs.DL] 4 Jan 2021", 20)
     # the filler's words and nothing else: no stamp, whole or one glyph a word (`1 2 0 2 n a J`)
     assert set(read(path, engine).text.split()) == set(" ".join(FILLER).split())
 
