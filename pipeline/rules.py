@@ -165,7 +165,8 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
     "currencies": {"symbols": _STR_MAP, "codes": _STR_LIST},
     "pdf": {"keep_hyphen_prefixes": _STR_LIST, "maybe_hyphen_prefixes": _STR_LIST, "section_names": _STR_LIST,
             "contents_headings": _STR_LIST, "ordinal_suffixes": _STR_LIST, "footnote_marks": _STR_LIST,
-            "info_not_titles": _STR_LIST, "statement_labels": _STR_LIST, "exponent_units": _STR_LIST},
+            "info_not_titles": _STR_LIST, "statement_labels": _STR_LIST, "exponent_units": _STR_LIST,
+            "continuing_words": _STR_LIST},
     "urls": {"file_extensions": _STR_LIST, "trailing": _STR},
     "figures": {
         "qualifiers": _STR_MAP, "currency_words": _STR_MAP, "currency_joiners": _STR_LIST,
@@ -208,7 +209,8 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
 OPTIONAL = {("tokenizer", "joined_names"), ("metadata", "day_fillers"), ("numbers", "minus_signs"), ("numbers", "minus_signs_inside"),
             ("numbers", "sign_openers"), ("pdf", "section_names"), ("pdf", "contents_headings"),
             ("pdf", "ordinal_suffixes"), ("pdf", "footnote_marks"), ("pdf", "info_not_titles"),
-            ("pdf", "statement_labels"), ("pdf", "exponent_units"), ("figures", "power_units")}
+            ("pdf", "statement_labels"), ("pdf", "exponent_units"), ("pdf", "continuing_words"),
+            ("figures", "power_units")}
 COMMON_STEMS = ("currencies", "pdf", "urls", "tokenizer", "confidence")  # files that live in models/common/
 
 # --- what the code reads from the .jsonl rows ---------------------------------------------

@@ -435,3 +435,19 @@ def test_repeated_long_cells_of_a_real_table_stay():
     texts = [line.text for line in table_lines(rows, boxes, (0, 0, 100, 50), 1, [])]
     # the same value again in its own column stays; moved to another column it is a nested box
     assert texts == ["Project | Level", f"Arras | {long}", f"Hyphae | {long}", long]
+
+
+@ENGINES
+def test_a_sentence_runs_on_past_the_footnotes_to_the_next_page(engine):
+    text = read(FIXTURES / "conseil-logiciels-libres-avis-ngi-fr.pdf", engine).text
+    assert "parmi lesquels BigBlueButton, Gitea" in text
+
+
+@ENGINES
+def test_a_line_ending_on_an_article_goes_on_whatever_its_weight_or_case(engine):
+    # `... fondées sur l'identification et le` (bold item) / `référencement des logiciels` (regular)
+    doc = read(FIXTURES / "floss-esr-2022-atelier-1-synthese-fr.pdf", engine)
+    assert any("l’identification et le référencement" in b.text for b in doc.blocks if b.kind == LIST_ITEM)
+    # `... doivent également alimenter le` / `Gitbook d'accompagnement du standard.`
+    doc = read(TUNE / "g-cnig-gt-accessibilite-2024-07-fr.pdf", engine)
+    assert any(b.text.endswith("alimenter le Gitbook d’accompagnement du standard.") for b in doc.blocks)

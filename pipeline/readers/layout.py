@@ -645,11 +645,32 @@ class BlockAssembler:
             if title_page and block.page == 1 and _title_page_furniture(block):
                 block.front = True
 
+    def _defer_footnotes(self) -> list[list[Line]]:
+        """Pages in reading order, where a sentence that runs on to the next page past the
+        footnotes (smaller type at the page's foot) reads on: those footnotes come after the
+        next page's first finished line. Lines keep their own page."""
+        pages = [list(lines) for lines in self.pages]
+        for p in range(len(pages) - 1):
+            lines = pages[p]
+            k = len(lines)
+            while k > 0 and lines[k - 1].cells is None and lines[k - 1].size <= self.body - self.settings.size_change_points:
+                k -= 1
+            if k == len(lines) or k == 0 or lines[k - 1].cells is not None:
+                continue
+            last = lines[k - 1]
+            if last.text.rstrip()[-1:] in ".:;!?" or any(l.top < last.top for l in lines[k:]):
+                continue
+            notes, pages[p] = lines[k:], lines[:k]
+            after = next((i + 1 for i, l in enumerate(pages[p + 1])
+                          if l.cells is None and l.text.rstrip()[-1:] in ".:;!?"), len(pages[p + 1]))
+            pages[p + 1][after:after] = notes
+        return pages
+
     def _assemble(self, builder: DocumentBuilder) -> None:
         current: list[Line] = []
         kind = None
         prev: Line | None = None
-        for lines in self.pages:
+        for lines in self._defer_footnotes():
             for line in lines:
                 if line.cells is not None:
                     self._flush(builder, current, kind)
@@ -665,11 +686,13 @@ class BlockAssembler:
                     continue
                 level = self._size_level(line)
                 starts_item = self._bullet(line.text)
+                # a sentence cut after `the`, `de`, `and`: a change of weight or size does not end it
+                unfinished = prev is not None and not starts_item and self._unfinished(prev.text)
                 new_block = (
                     prev is None or level or self._size_level(prev) or starts_item
-                    or self._gap(prev, line) or prev.bold != line.bold
+                    or self._gap(prev, line) or (prev.bold != line.bold and not unfinished)
                     # a footnote, a caption or a note in smaller type is a block of its own
-                    or abs(prev.size - line.size) >= self.settings.size_change_points
+                    or (abs(prev.size - line.size) >= self.settings.size_change_points and not unfinished)
                 )
                 if level:
                     if kind == HEADING and current and self._size_level(current[-1]) == level \
@@ -692,7 +715,8 @@ class BlockAssembler:
     def _gap(self, prev: Line, line: Line) -> bool:
         if prev.page != line.page or line.top < prev.top:
             # a new column or page: the paragraph goes on only if the sentence does
-            return prev.text.rstrip()[-1:] in ".:;!?" or not (line.text[:1].islower() or line.text[:1].isdigit())
+            return prev.text.rstrip()[-1:] in ".:;!?" or not (line.text[:1].islower() or line.text[:1].isdigit()
+                                                             or self._unfinished(prev.text))
         leading = max(self.leading, self.leading * prev.size / self.body)
         if line.top - prev.top > leading * self.settings.paragraph_gap_ratio + 0.5:
             return True
@@ -705,17 +729,24 @@ class BlockAssembler:
         return line.x0 - prev.x0 > indent and prev.text.rstrip()[-1:] in ".:!?" \
             and not self._bullet(prev.text)
 
+    def _unfinished(self, text: str) -> bool:
+        """A line that cannot end a sentence: it ends with `,` or a word such as `the`, `de`, `and`."""
+        text = text.rstrip()
+        return text.endswith(",") or text.rsplit(None, 1)[-1].casefold() in self.settings.continuing_words if text else False
+
     def _continues_item(self, current: list[Line], line: Line) -> bool:
-        if not current or self._bullet(line.text) or line.bold != current[-1].bold:
+        if not current or self._bullet(line.text):
             return False
         last = current[-1]
+        if line.bold != last.bold and not self._unfinished(last.text):
+            return False
         if last.page != line.page or line.top < last.top:  # the item goes on in the next column
             return last.text.rstrip()[-1:] not in ".:;!?" and line.text[:1].islower()
         first = current[0]
         indent = first.indent
         if self._gap(current[-1], line):
             return False
-        if last.text.rstrip()[-1:] not in ".:;!?" and (line.text[:1].islower() or last.text.rstrip().endswith(",")):
+        if last.text.rstrip()[-1:] not in ".:;!?" and (line.text[:1].islower() or self._unfinished(last.text)):
             return True  # the sentence goes on, whatever the indent (wrapped under the bullet)
         if join_broken_url(last.text, line.text) is not None or \
                 (last.text.endswith("-") and line.text[:1].isalpha() and not self._bullet(line.text)):

@@ -74,6 +74,9 @@ class LayoutSettings:
     contents_headings: frozenset[str] = frozenset({"contents", "table of contents", "sommaire", "table des matières"})
     statement_labels: frozenset[str] = frozenset({"ask", "note", "nb", "n.b.", "todo", "action", "decision", "reminder",
                                                   "warning", "fyi", "décision", "à noter", "rappel", "attention"})
+    continuing_words: frozenset[str] = frozenset({"the", "a", "an", "of", "and", "or", "to", "for", "with", "in", "on",
+                                                  "le", "la", "les", "de", "des", "du", "et", "ou", "à", "au", "aux",
+                                                  "pour", "par", "avec", "en", "sur", "un", "une"})
     exponent_units: frozenset[str] = frozenset({"m", "km", "cm", "mm", "µm", "nm", "s", "kg", "g", "ha", "ft", "in"})
 
     @classmethod
@@ -88,7 +91,7 @@ class LayoutSettings:
             lists["ordinal_suffixes"] = frozenset(w.lower() for w in rules["ordinal_suffixes"])
         if rules.get("contents_headings"):
             lists["contents_headings"] = frozenset(w.lower() for w in rules["contents_headings"])
-        for key in ("statement_labels", "exponent_units"):
+        for key in ("statement_labels", "exponent_units", "continuing_words"):
             if rules.get(key):
                 lists[key] = frozenset(w.casefold() for w in rules[key])
         if rules.get("footnote_marks"):
