@@ -451,3 +451,14 @@ def test_a_line_ending_on_an_article_goes_on_whatever_its_weight_or_case(engine)
     # `... doivent également alimenter le` / `Gitbook d'accompagnement du standard.`
     doc = read(TUNE / "g-cnig-gt-accessibilite-2024-07-fr.pdf", engine)
     assert any(b.text.endswith("alimenter le Gitbook d’accompagnement du standard.") for b in doc.blocks)
+
+
+@ENGINES
+def test_link_rectangles_stored_upside_down_still_cover_their_words(engine):
+    # this file writes its link rectangles top and bottom swapped; PDFium hands them on as written
+    report = extract_file(TUNE / "b-ospology-bof-india-2024-report-en.pdf", pdf_engine=engine)
+    links = {u.url: u.link_text for u in report.urls}
+    assert links["https://github.com/InnerSourceCommons/InnerSourcePatterns"] == "set of patterns"
+    assert "https://www.meity.gov.in/writereaddata/files/policy_on_adoption_of_oss.pdf" in links
+    # a dot set in a font that gives it no height does not cut the address (`todogroup . org`)
+    assert "https://todogroup.org/resources/guides/how-to-create-an-open-source-program-office/" in links

@@ -354,6 +354,8 @@ def attach_links(lines: list[Line], links: list[tuple[str, float, float, float, 
     words of the lines the box covers for most of their height (a box drawn a little taller
     than its line touches the next line, whose words are not the link's)."""
     for url, x0, top, x1, bottom in links:
+        # a rectangle may be stored with its corners swapped (PDFium gives it as written)
+        x0, x1, top, bottom = min(x0, x1), max(x0, x1), min(top, bottom), max(top, bottom)
         for line in lines:
             if line.cells is not None:
                 continue

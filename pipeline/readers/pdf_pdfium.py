@@ -181,8 +181,11 @@ def _words(page, raw, settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[list
                     if not loose_box(tp, i, ref):
                         continue
                     left, top = rect.left, height - rect.top
-                    # tops, not bottoms: some fonts' loose boxes reach down with a descender (`g`)
-                    if left - prev[1] > gap or abs(top - prev[2]) > rise:
+                    # tops, not bottoms: some fonts' loose boxes reach down with a descender (`g`);
+                    # a glyph whose font gives no height (a box around the dot alone) has no top
+                    tall = rect.top - rect.bottom
+                    if left - prev[1] > gap or (abs(top - prev[2]) > rise and 3 * tall > prev[3] - prev[2]
+                                                and 3 * (prev[3] - prev[2]) > tall):
                         add(start, i, start_box, prev, size)
                         start, start_box = i, (left, rect.right, top, height - rect.bottom)
                     prev = (left, rect.right, top, height - rect.bottom)
