@@ -1,14 +1,26 @@
-"""report-pipeline: event and conference reports in, normalised CSV and JSON out."""
+"""report-pipeline: event and conference reports in, normalised CSV and JSON out.
+
+The library's functions are imported on first use (PEP 562), so that `report-pipeline --help`
+and `--version` load neither spaCy nor pandas nor a PDF library.
+"""
 from __future__ import annotations
+
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-from .api import extract_document, extract_file  # noqa: E402
-from .batch import extract_paths, run_batch  # noqa: E402
-from .errors import ReportError  # noqa: E402
-from .inputs import discover_inputs  # noqa: E402
-from .model import BatchResult, Report  # noqa: E402
-from .writers import write_outputs  # noqa: E402
+_EXPORTS = {
+    "extract_document": "api", "extract_file": "api", "extract_paths": "batch", "run_batch": "batch",
+    "ReportError": "errors", "discover_inputs": "inputs", "BatchResult": "model", "Report": "model",
+    "write_outputs": "writers",
+}
 
-__all__ = ["BatchResult", "Report", "ReportError", "discover_inputs", "extract_document", "extract_file",
-           "extract_paths", "run_batch", "write_outputs", "__version__"]
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

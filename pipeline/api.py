@@ -40,16 +40,18 @@ def extract_file(path: str | os.PathLike, source: str | None = None, models_dir:
     return extract_document(doc, models_dir=models_dir, min_confidence=min_confidence)
 
 
-def warm_up(models_dir: str | None = None, freeze: bool = False) -> None:
-    """Load what every document needs once per process: the spaCy pipelines and extractors of
-    each language, and the public suffix list. A batch worker calls it before its first file,
-    so no file's time limit pays for it; a benchmark calls it before starting its clock.
+def warm_up(models_dir: str | None = None, freeze: bool = False, languages: tuple[str, ...] = LANGUAGES) -> None:
+    """Load once per process what documents need: the public suffix list, and the spaCy
+    pipelines and extractors of `languages`. A batch worker calls it with no language before its
+    first file: a language's pipeline is built when a document in it first appears (building the
+    French one takes seconds an English batch never pays). A benchmark loads every language
+    before starting its clock.
 
     `freeze=True` then moves every object alive in the process out of the garbage collector's
     reach (`gc.freeze`): the loaded pipelines are kept for the life of the process anyway, and
     otherwise each full collection while a PDF is parsed walks all of them again (a fifth of
     the run time on long PDFs). Meant for worker processes, not for a caller's own session."""
-    for lang in LANGUAGES:
+    for lang in languages:
         build_pipeline(lang, models_dir or "")
         _finders(load_rules(lang, models_dir))
     public_suffixes()
@@ -83,7 +85,7 @@ def _finders(rules) -> Finders:
 def extract_document(doc: Document, models_dir: str | None = None, min_confidence: float | None = None) -> Report:
     """One read document to rows. `min_confidence` overrides the per-kind thresholds of
     `models/common/confidence.json` for every kind."""
-    lang = detect_language(doc.text)
+    lang = detect_language(doc.text, models_dir=models_dir)
     rules = load_rules(lang, models_dir)
     finders = _finders(rules)
     ctx = _analyse(doc, segment(doc), build_pipeline(lang, models_dir or ""), finders)

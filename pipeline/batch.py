@@ -42,14 +42,13 @@ from .inputs import discover_inputs
 from .model import BatchResult, ErrorRow, Report
 from .outdir import OutputFolder, atomic_write
 from .readers import file_sha256
+from .options import DEFAULT_TIMEOUT, MAX_TIMEOUT, check_confidence, check_timeout  # noqa: F401 (re-exported)
 from .rules import rules_version, validate_rules
 from .text import display_path, strip_controls
 from .writers import output_names, read_report_json, report_json, write_outputs
 
 MANIFEST = "manifest.json"
 MANIFEST_INTERVAL = 1.0  # seconds between manifest writes during a batch
-DEFAULT_TIMEOUT = 120.0
-MAX_TIMEOUT = 7 * 24 * 3600.0  # setitimer's range is finite; a week is no limit in practice
 WORKERS_PER_CPU = 2  # more processes than this only share the same cores and memory
 
 
@@ -98,15 +97,6 @@ class BatchSummary:
         return text + f" in {self.seconds:.1f} s"
 
 
-def check_timeout(value: float | None) -> float | None:
-    """A usable --timeout: finite, >= 0 and within range (0 or None: no limit); raises ValueError."""
-    if value is None:
-        return None
-    if math.isnan(value) or math.isinf(value) or value < 0:
-        raise ValueError(f"{value} is not a number of seconds (use 0 for no limit)")
-    if value > MAX_TIMEOUT:
-        raise ValueError(f"{value:g} s is more than a week (use 0 for no limit)")
-    return value or None
 
 
 # -- one file ----------------------------------------------------------------------------
@@ -183,7 +173,7 @@ def _init_worker(settings: Settings, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with_parent(parent)
     _SETTINGS[:] = [settings]
-    warm_up(settings.models_dir, freeze=True)
+    warm_up(settings.models_dir, freeze=True, languages=())
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -220,7 +210,7 @@ def worker_count(jobs: int, tasks: int) -> int:
 def _run_local(tasks: list[Task], jobs: int, settings: Settings, on_done) -> None:
     workers = worker_count(jobs, len(tasks))
     if workers <= 1:
-        warm_up(settings.models_dir, freeze=True)  # out of the GC's reach for the batch
+        warm_up(settings.models_dir, freeze=True, languages=())  # out of the GC's reach for the batch
         try:
             for task in tasks:
                 on_done(task, *process_one(task, settings))
@@ -440,13 +430,6 @@ def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = N
     return _result(plan, reports, errors)
 
 
-def check_confidence(value: float | None) -> float | None:
-    """A confidence threshold between 0 and 1, or None; ValueError otherwise."""
-    if value is None:
-        return None
-    if not 0.0 <= value <= 1.0:  # also refuses nan
-        raise ValueError(f"{value!r} is not between 0 and 1")
-    return float(value)
 
 
 def _absolute(models_dir) -> str | None:

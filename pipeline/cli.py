@@ -16,13 +16,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .batch import DEFAULT_TIMEOUT, SchedulerError, check_confidence, check_timeout, extract_paths, run_batch
-from .inputs import discover_inputs
-from .model import BatchResult
-from .outdir import OutputFolderError
-from .readers import PDF_ENGINES
-from .rules import RulesError, validate_rules
-from .writers import FORMATS
+# the modules that do the work (spaCy, pandas, the PDF libraries) are imported by the commands
+# that need them: `--help` and `--version` load none of them
+from .options import DEFAULT_TIMEOUT, FORMATS, PDF_ENGINES, check_confidence, check_timeout
 
 
 class OneLineErrors(click.Group):
@@ -53,6 +49,8 @@ def usage_error(message: str) -> click.UsageError:
 # -- options shared by several commands ---------------------------------------------------------
 
 def _check_models(ctx, param, value):
+    from .rules import RulesError, validate_rules
+
     try:
         validate_rules(str(value) if value else None)
     except RulesError as exc:
@@ -160,6 +158,10 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, force: bo
     usage error, 130 when interrupted.
     """
     inputs = _default_inputs(inputs)
+    from .batch import SchedulerError, run_batch
+    from .inputs import discover_inputs
+    from .outdir import OutputFolderError
+
     found = discover_inputs(inputs)
     if not found.files and not found.errors:
         raise usage_error("no report files found in " + ", ".join(str(p) for p in inputs))
@@ -233,7 +235,10 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, force: bo
 
 
 def _batch(inputs: tuple[Path, ...], models_dir: Path | None, pdf_engine: str, password: str | None,
-           min_confidence: float | None = None) -> BatchResult:
+           min_confidence: float | None = None):
+    """The batch result (`model.BatchResult`) of the inputs, for check and evaluate."""
+    from .batch import extract_paths
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return extract_paths(_default_inputs(inputs), models_dir=str(models_dir) if models_dir else None,

@@ -57,6 +57,7 @@ class Rules:
     patterns: dict[str, list[dict]] = field(default_factory=dict)  # file stem -> jsonl rows
     # values derived from the rules (compiled regexes, parsed word lists), built once per Rules
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    models_dir: str = ""  # the folder the rules were read from (another language's files are beside)
 
     def get(self, ref: str, default: Any = None) -> Any:
         """`rules.get("figures.qualifiers")` -> the value of key qualifiers in figures.json."""
@@ -519,8 +520,8 @@ def _check_folder(base: Path, lang: str | None = None) -> None:
 def _read_rules(base: Path, lang: str, checker: _PatternChecker | None = None) -> Rules:
     """The rules of `lang` under `base`, every file checked (RulesError on the first problem)."""
     _check_folder(base, lang)
-    checker = checker or _PatternChecker()
-    rules = Rules(lang=lang)
+    checker = checker or _pattern_checker()
+    rules = Rules(lang=lang, models_dir=str(base))
     json_paths: dict[str, list[Path]] = {}
     rows: dict[str, list[tuple[Path, int, dict]]] = {}
     for folder in (base / "common", base / lang):
@@ -569,14 +570,26 @@ def _read_rules(base: Path, lang: str, checker: _PatternChecker | None = None) -
     return rules
 
 
+@lru_cache(maxsize=1)
+def _pattern_checker() -> "_PatternChecker":
+    """One checker per process: building it reads spaCy's pattern schema (a tenth of a second)."""
+    return _PatternChecker()
+
+
 def validate_rules(models_dir: str | os.PathLike | None = None) -> None:
     """Check the rules folder (default: `default_models_dir()`) for every language; raises
-    `RulesError` with a one-line message naming the file and line of the first problem."""
+    `RulesError` with a one-line message naming the file and line of the first problem. A
+    folder whose files have not changed since it was checked in this process is not read again."""
     base = Path(models_dir) if models_dir else default_models_dir()
     _check_folder(base)
-    checker = _PatternChecker()
+    _validate(str(base), rules_version(str(base)))
+
+
+@lru_cache(maxsize=8)
+def _validate(base: str, version: str) -> None:
+    """Every language of `base` read and checked; cached by the files' hash (`version`)."""
     for lang in LANGUAGES:
-        _read_rules(base, lang, checker)
+        _read_rules(Path(base), lang, _pattern_checker())
 
 
 def load_rules(lang: str, models_dir: str | os.PathLike | None = None) -> Rules:

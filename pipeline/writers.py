@@ -20,6 +20,7 @@ from .numbers import format_number, to_number
 from .outdir import atomic_write
 from .schema import TABLES, Column, table_rows
 from .spreadsheets import write_parquet, write_sqlite, xlsx_bytes
+from .options import FORMATS  # noqa: F401 (re-exported)
 
 __all__ = ["FORMATS", "TABLES", "atomic_write", "csv_bytes", "datapackage", "output_names", "read_report_json",
            "report_json", "table_rows", "write_outputs"]
@@ -98,7 +99,6 @@ def datapackage() -> dict:
     return {"name": "report-pipeline-output", "profile": "tabular-data-package", "resources": resources}
 
 
-FORMATS = ("csv", "json", "xlsx", "sqlite", "parquet")
 XLSX_NAME = "report-data.xlsx"
 SQLITE_NAME = "report-data.sqlite"
 

@@ -1,23 +1,28 @@
-"""Language of a document: a vote of spaCy's own English and French stop-word lists."""
+"""Language of a document: a vote of the English and French stop-word lists of `models/`
+(copied from spaCy's: importing spaCy's French package to read them took over two seconds)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
-from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
-
-from ..rules import DEFAULT_LANGUAGE
+from ..rules import DEFAULT_LANGUAGE, load_rules
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-# Words both lists share say nothing about the language.
-_EN = frozenset(EN_STOP - FR_STOP)
-_FR = frozenset(FR_STOP - EN_STOP)
 
 
-def detect_language(text: str, sample_chars: int = 20000) -> str:
+@lru_cache(maxsize=4)
+def _votes(models_dir: str) -> tuple[frozenset[str], frozenset[str]]:
+    """English-only and French-only stop words: words both lists share say nothing."""
+    en = frozenset(w.lower() for w in load_rules("en", models_dir or None).words("stop_words.stop_words"))
+    fr = frozenset(w.lower() for w in load_rules("fr", models_dir or None).words("stop_words.stop_words"))
+    return en - fr, fr - en
+
+
+def detect_language(text: str, sample_chars: int = 20000, models_dir: str | None = None) -> str:
+    only_en, only_fr = _votes(str(models_dir or ""))
     words = _WORD.findall(text[:sample_chars].lower())
-    en = sum(w in _EN for w in words)
-    fr = sum(w in _FR or w.split("'")[0] in ("l", "d", "qu") for w in words)
+    en = sum(w in only_en for w in words)
+    fr = sum(w in only_fr or w.split("'")[0] in ("l", "d", "qu") for w in words)
     if en == fr:
         return DEFAULT_LANGUAGE
     return "fr" if fr > en else "en"

@@ -10,11 +10,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
-from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP
 
 from ..model import Block, Url
-from ..rules import Rules
+from ..rules import LANGUAGES, Rules, load_rules
 from ..weburls import SCHEME, public_suffixes, valid_url
 from .confidence import ConfidenceModel, evidence_text
 
@@ -33,7 +31,6 @@ _HOST_LABEL = re.compile(r"^[a-z0-9-]+$")
 _CONTINUATION = re.compile(r"^[\w\-./?=&%#~+]*[/.=?&%#_-][\w\-./?=&%#~+]*")
 
 
-_STOP_WORDS = frozenset(EN_STOP | FR_STOP)
 
 
 def _form(url: str) -> str:
@@ -69,6 +66,9 @@ class UrlFinder:
     def __init__(self, rules: Rules) -> None:
         self.trailing = rules.get("urls.trailing", ".,;:!?)]}>'\"")
         self.file_extensions = {e.lower() for e in rules.words("urls.file_extensions")}
+        # the common words of every language: a URL cut at a line end never takes one
+        self.stop_words = frozenset(w.lower() for lang in LANGUAGES
+                                    for w in load_rules(lang, rules.models_dir or None).words("stop_words.stop_words"))
 
     def rows(self, ctx, url_owner: dict[str, str], confidence: ConfidenceModel,
              min_confidence: float | None = None, projects: set[str] | None = None) -> list[Url]:
@@ -201,8 +201,7 @@ class UrlFinder:
         hits.sort(key=lambda h: h.char_start)
         return hits
 
-    @staticmethod
-    def _continuation(url: str, next_line: str) -> str:
+    def _continuation(self, url: str, next_line: str) -> str:
         """The part of the next line that continues a URL broken at a line end, or "".
 
         `https://example.eu/long/` + `path.html` or `/more`: path-like text joins. A plain
@@ -214,7 +213,7 @@ class UrlFinder:
                                 or m.group().startswith(("/", "?", "#", "&", "=", "-", "_", "."))):
             return m.group()
         word = re.match(r"[a-z0-9][a-z0-9-]*", next_line)
-        if word and url.endswith(("/", "-", "_", "=")) and word.group() not in _STOP_WORDS \
+        if word and url.endswith(("/", "-", "_", "=")) and word.group() not in self.stop_words \
                 and len(word.group()) > 2 and next_line[word.end():word.end() + 1] in ("", " ", ".", ",", ";", ")"):
             return word.group()
         return ""

@@ -85,7 +85,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-PDF_ENGINES = ("pdfplumber", "pdfium")
+from ..options import PDF_ENGINES  # noqa: E402,F401 (re-exported)
 
 
 def read_document(path: Path, source: str | None = None, *, password: str | None = None,

@@ -1,0 +1,46 @@
+"""Start-up cost, asserted by what is imported or built, never by time (issue 13): `--help`
+and `--version` load no spaCy, pandas or PDF library; an English batch never builds (nor
+imports) the French pipeline. Each check runs in a fresh interpreter, as a user's command does."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("spacy", "pandas", "pdfplumber", "pdfminer", "pypdfium2", "thinc", "numpy")
+
+
+def _run(code: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_help_and_version_import_nothing_heavy():
+    for args in (["--help"], ["--version"], ["extract", "--help"]):
+        loaded = _run(f"""
+import json, sys
+from click.testing import CliRunner
+from pipeline.cli import main
+result = CliRunner().invoke(main, {args!r})
+assert result.exit_code == 0, result.output
+print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))
+""")
+        assert loaded == [], (args, loaded)
+
+
+def test_an_english_batch_never_builds_the_french_pipeline(tmp_path):
+    english = ROOT / "input" / "ecovem-conference-report-2022.md"
+    french = ROOT / "tests" / "reports" / "compte-rendu-mobilites-rurales-2022.md"
+    code = """
+import json, sys
+from pipeline.batch import run_batch
+from pipeline import nlp
+run_batch({inputs!r}, {out!r}, jobs=1)
+print(json.dumps({{"fr_imported": "spacy.lang.fr" in sys.modules, "built": nlp._build_pipeline.cache_info().currsize}}))
+"""
+    state = _run(code.format(inputs=[str(english)], out=str(tmp_path / "en")))
+    assert state == {"fr_imported": False, "built": 1}
+    # a French report in the batch builds its pipeline when it comes
+    state = _run(code.format(inputs=[str(english), str(french)], out=str(tmp_path / "both")))
+    assert state == {"fr_imported": True, "built": 2}
