@@ -40,6 +40,15 @@ def extract_file(path: str | os.PathLike, source: str | None = None, models_dir:
     return extract_document(doc, models_dir=models_dir, min_confidence=min_confidence)
 
 
+def prepare_language(doc: Document, models_dir: str | None = None) -> str:
+    """Build (once per process) the pipeline and extractors of `doc`'s language; its code. A
+    batch calls it outside a file's time limit: a language's first document does not pay for it."""
+    lang = detect_language(doc.text, models_dir=models_dir)
+    build_pipeline(lang, models_dir or "")
+    _finders(load_rules(lang, models_dir))
+    return lang
+
+
 def warm_up(models_dir: str | None = None, freeze: bool = False, languages: tuple[str, ...] = LANGUAGES) -> None:
     """Load once per process what documents need: the public suffix list, and the spaCy
     pipelines and extractors of `languages`. A batch worker calls it with no language before its

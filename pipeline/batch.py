@@ -36,12 +36,13 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__
-from .api import extract_file, warm_up
+from . import api  # its functions are looked up at call time: a test may replace one
+from .api import prepare_language, warm_up
 from .errors import CONTENT_ERRORS, ReportError
 from .inputs import discover_inputs
 from .model import BatchResult, ErrorRow, Report
 from .outdir import OutputFolder, atomic_write
-from .readers import file_sha256
+from .readers import file_sha256, read_document
 from .options import DEFAULT_TIMEOUT, MAX_TIMEOUT, check_confidence, check_timeout  # noqa: F401 (re-exported)
 from .rules import rules_version, validate_rules
 from .text import display_path, strip_controls
@@ -107,8 +108,9 @@ class TimeLimitExceeded(BaseException):
 
 
 @contextmanager
-def time_limit(seconds: float | None, source: str):
-    """Turn a hang into a `timeout` ReportError (SIGALRM; only where signals can be used).
+def time_limit(seconds: float | None, source: str, stated: float | None = None):
+    """Turn a hang into a `timeout` ReportError (SIGALRM; only where signals can be used);
+    `stated`: the limit the message names when `seconds` is what is left of it.
 
     The alarm repeats every 0.2 s after the limit, so even code that catches everything once
     is interrupted again; the file ends within about the limit."""
@@ -126,7 +128,7 @@ def time_limit(seconds: float | None, source: str):
     try:
         yield
     except TimeLimitExceeded:
-        raise ReportError("timeout", f"{source}: gave up after {seconds:g} s; raise --timeout or check the file") \
+        raise ReportError("timeout", f"{source}: gave up after {stated or seconds:g} s; raise --timeout or check the file") \
             from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -138,10 +140,18 @@ def process_one(task: Task, settings: Settings) -> tuple[str, Report | ErrorRow]
     (KeyboardInterrupt and SystemExit still go through)."""
     try:
         try:
+            # reading and extracting count against the file's limit; building its language's
+            # pipeline (once per process, seconds for French) does not
+            started = time.monotonic()
             with time_limit(settings.timeout, task.source):
-                return "ok", extract_file(task.path, source=task.source, models_dir=settings.models_dir,
-                                          password=task.password, pdf_engine=settings.pdf_engine,
-                                          min_confidence=settings.min_confidence)
+                doc = read_document(Path(task.path), task.source, password=task.password,
+                                    models_dir=settings.models_dir, pdf_engine=settings.pdf_engine)
+            reading = time.monotonic() - started
+            prepare_language(doc, settings.models_dir)
+            left = max(0.001, settings.timeout - reading) if settings.timeout else settings.timeout
+            with time_limit(left, task.source, settings.timeout):
+                return "ok", api.extract_document(doc, models_dir=settings.models_dir,
+                                                  min_confidence=settings.min_confidence)
         except TimeLimitExceeded:  # the alarm fired between two statements of time_limit itself
             raise ReportError("timeout", f"{task.source}: gave up after {settings.timeout:g} s; "
                                          "raise --timeout or check the file") from None

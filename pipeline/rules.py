@@ -198,6 +198,7 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
     },
     "tokenizer": {"range_dashes": _STR_LIST, "elisions": _STR_LIST, "joined_names": _STR},
     "sections": {"reference_headings": _STR_LIST},
+    "stop_words": {"stop_words": _STR_LIST},
     "confidence": {"projects": _WEIGHTS, "urls": _WEIGHTS, "figures": _WEIGHTS,
                    "recommendations": _WEIGHTS, "min_confidence": _THRESHOLDS},
     "recommendations": {
@@ -375,10 +376,12 @@ class _PatternChecker:
             if problem:
                 return f"pattern token {i}: {problem}"
         self.count += 1
+        key = f"p{self.count}"
         try:
-            self.matcher.add(f"p{self.count}", [pattern])
+            self.matcher.add(key, [pattern])
         except Exception as exc:  # noqa: BLE001 - any refusal from spaCy is a bad pattern
             return " ".join(f"{exc}".split()) or type(exc).__name__
+        self.matcher.remove(key)  # the checker is kept for the process: it holds no pattern
         return None
 
     def _token(self, token: dict) -> str | None:

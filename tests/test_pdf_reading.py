@@ -462,3 +462,20 @@ def test_link_rectangles_stored_upside_down_still_cover_their_words(engine):
     assert "https://www.meity.gov.in/writereaddata/files/policy_on_adoption_of_oss.pdf" in links
     # a dot set in a font that gives it no height does not cut the address (`todogroup . org`)
     assert "https://todogroup.org/resources/guides/how-to-create-an-open-source-program-office/" in links
+
+
+@ENGINES
+def test_only_a_sentence_that_goes_on_takes_the_next_page_before_its_footnotes(engine):
+    # a title page's small print is not moved after the next page's text
+    doc = read(FIXTURES / "wssspe4-workshop-report-en.pdf", engine)
+    assert [b.page for b in doc.blocks[:4]] == [1, 1, 1, 1]
+    doc = read(FIXTURES / "hsf-technical-note-vacuum-platform-en.pdf", engine)
+    order = [b.text for b in doc.blocks]
+    assert order.index("Abstract") < order.index("Contents")
+
+
+def test_a_label_ending_in_a_capital_letter_is_no_unfinished_sentence(tmp_path):
+    page = [(60, 60, "Budget Report", 20, True)] + _lines(FILLER * 4, y=100) + [
+        (60, 230, "Annex A", 10, True), (60, 244, "Budget tables of the partners for the two years.", 10, False)]
+    doc = read_document(_pdf(tmp_path / "annex.pdf", [page]))
+    assert ("Annex A", HEADING) in [(b.text, b.kind) for b in doc.blocks]

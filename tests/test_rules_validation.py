@@ -238,3 +238,16 @@ def test_two_rules_of_one_file_cannot_share_an_id(models):
     line = add_line(path, json.dumps({"label": "PROJECT", "id": "X-project",
                                       "pattern": [{"LOWER": "alliance"}], "name": [0, None]}))
     assert error_of(models).startswith(f"{path}:{line}: id 'X-project' is already the id of")
+
+
+def test_a_rules_folder_without_stop_words_is_refused(tmp_path):
+    """Language detection reads them: without them every French report would read as English."""
+    import shutil
+
+    from pipeline.rules import RulesError, validate_rules
+
+    copy = tmp_path / "models"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "models", copy)
+    (copy / "fr" / "stop_words.json").unlink()
+    with pytest.raises(RulesError, match="stop_words"):
+        validate_rules(copy)

@@ -44,3 +44,21 @@ print(json.dumps({{"fr_imported": "spacy.lang.fr" in sys.modules, "built": nlp._
     # a French report in the batch builds its pipeline when it comes
     state = _run(code.format(inputs=[str(english), str(french)], out=str(tmp_path / "both")))
     assert state == {"fr_imported": True, "built": 2}
+
+
+def test_building_a_language_pipeline_does_not_count_against_the_time_limit(tmp_path, monkeypatch):
+    """A language's first document would otherwise pay its pipeline's build (seconds for
+    French) out of its own --timeout."""
+    import time
+
+    from pipeline import batch
+    from pipeline.batch import Settings, Task, process_one
+
+    def slow_build(doc, models_dir=None):
+        time.sleep(1.5)
+        return "en"
+
+    monkeypatch.setattr(batch, "prepare_language", slow_build)
+    report = ROOT / "input" / "ecovem-conference-report-2022.md"
+    status, _ = process_one(Task(path=str(report), source="r.md", sha256="", password=None), Settings(timeout=1.0))
+    assert status == "ok"

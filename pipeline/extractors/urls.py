@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 
 from ..model import Block, Url
-from ..rules import LANGUAGES, Rules, load_rules
+from ..rules import LANGUAGES, Rules, default_models_dir, load_rules
 from ..weburls import SCHEME, public_suffixes, valid_url
 from .confidence import ConfidenceModel, evidence_text
 
@@ -67,8 +68,9 @@ class UrlFinder:
         self.trailing = rules.get("urls.trailing", ".,;:!?)]}>'\"")
         self.file_extensions = {e.lower() for e in rules.words("urls.file_extensions")}
         # the common words of every language: a URL cut at a line end never takes one
+        folder = rules.models_dir if rules.models_dir and Path(rules.models_dir) != default_models_dir() else None
         self.stop_words = frozenset(w.lower() for lang in LANGUAGES
-                                    for w in load_rules(lang, rules.models_dir or None).words("stop_words.stop_words"))
+                                    for w in load_rules(lang, folder).words("stop_words.stop_words"))
 
     def rows(self, ctx, url_owner: dict[str, str], confidence: ConfidenceModel,
              min_confidence: float | None = None, projects: set[str] | None = None) -> list[Url]:

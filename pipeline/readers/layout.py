@@ -650,22 +650,34 @@ class BlockAssembler:
     def _defer_footnotes(self) -> list[list[Line]]:
         """Pages in reading order, where a sentence that runs on to the next page past the
         footnotes (smaller type at the page's foot) reads on: those footnotes come after the
-        next page's first finished line. Lines keep their own page."""
+        paragraph that goes on over the page. Only when the sentence does go on: the page's
+        last body line is text, not a heading, and is unfinished (`..., parmi lesquels X,`) or
+        the next page opens in lower case. Lines keep their own page."""
         pages = [list(lines) for lines in self.pages]
+        small = self.body - self.settings.size_change_points
         for p in range(len(pages) - 1):
             lines = pages[p]
             k = len(lines)
-            while k > 0 and lines[k - 1].cells is None and lines[k - 1].size <= self.body - self.settings.size_change_points:
+            while k > 0 and lines[k - 1].cells is None and lines[k - 1].size <= small:
                 k -= 1
             if k == len(lines) or k == 0 or lines[k - 1].cells is not None:
                 continue
             last = lines[k - 1]
-            if last.text.rstrip()[-1:] in ".:;!?" or any(l.top < last.top for l in lines[k:]):
+            following = next((l for l in pages[p + 1] if l.cells is None), None)
+            if following is None or any(l.top < last.top for l in lines[k:]) or self._size_level(last) \
+                    or abs(last.size - self.body) >= self.settings.size_change_points or last.bold:
+                continue
+            goes_on = self._unfinished(last.text) or (last.text.rstrip()[-1:] not in ".:;!?"
+                                                      and following.text[:1].islower())
+            if not goes_on:
                 continue
             notes, pages[p] = lines[k:], lines[:k]
-            after = next((i + 1 for i, l in enumerate(pages[p + 1])
-                          if l.cells is None and l.text.rstrip()[-1:] in ".:;!?"), len(pages[p + 1]))
-            pages[p + 1][after:after] = notes
+            nxt = pages[p + 1]
+            at = next((i for i, l in enumerate(nxt) if l.cells is None), 0)
+            while at + 1 < len(nxt) and nxt[at + 1].cells is None and not self._gap(nxt[at], nxt[at + 1]) \
+                    and not self._bullet(nxt[at + 1].text) and nxt[at + 1].size == nxt[at].size:
+                at += 1  # to the end of the paragraph that goes on
+            nxt[at + 1:at + 1] = notes
         return pages
 
     def _assemble(self, builder: DocumentBuilder) -> None:
@@ -732,9 +744,13 @@ class BlockAssembler:
             and not self._bullet(prev.text)
 
     def _unfinished(self, text: str) -> bool:
-        """A line that cannot end a sentence: it ends with `,` or a word such as `the`, `de`, `and`."""
+        """A line that cannot end a sentence: it ends with `,` or a word such as `the`, `de`, `and`
+        written in lower case (`Annex A`, `Corvallis, OR` end a label or an address)."""
         text = text.rstrip()
-        return text.endswith(",") or text.rsplit(None, 1)[-1].casefold() in self.settings.continuing_words if text else False
+        if not text or text.endswith(","):
+            return bool(text)
+        last = text.rsplit(None, 1)[-1]
+        return last.islower() and last in self.settings.continuing_words
 
     def _continues_item(self, current: list[Line], line: Line) -> bool:
         if not current or self._bullet(line.text):
