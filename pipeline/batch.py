@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import gc
 import json
-import math
 import os
 import fnmatch
 import signal

@@ -5,17 +5,27 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..rules import DEFAULT_LANGUAGE, load_rules
+from ..rules import DEFAULT_LANGUAGE, LANGUAGES, load_rules
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
 @lru_cache(maxsize=4)
+def _stop_words(models_dir: str) -> dict[str, frozenset[str]]:
+    return {lang: frozenset(w.lower() for w in load_rules(lang, models_dir or None).words("stop_words.stop_words"))
+            for lang in LANGUAGES}
+
+
+def common_words(models_dir: str = "") -> frozenset[str]:
+    """The stop words of every language (`models/<lang>/stop_words.json`)."""
+    return frozenset().union(*_stop_words(models_dir).values())
+
+
+@lru_cache(maxsize=4)
 def _votes(models_dir: str) -> tuple[frozenset[str], frozenset[str]]:
     """English-only and French-only stop words: words both lists share say nothing."""
-    en = frozenset(w.lower() for w in load_rules("en", models_dir or None).words("stop_words.stop_words"))
-    fr = frozenset(w.lower() for w in load_rules("fr", models_dir or None).words("stop_words.stop_words"))
-    return en - fr, fr - en
+    words = _stop_words(models_dir)
+    return words["en"] - words["fr"], words["fr"] - words["en"]
 
 
 def detect_language(text: str, sample_chars: int = 20000, models_dir: str | None = None) -> str:

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 
 from ..model import Block, Url
-from ..rules import LANGUAGES, Rules, default_models_dir, load_rules
+from ..rules import Rules, default_models_dir
+from .language import common_words
 from ..weburls import SCHEME, public_suffixes, valid_url
 from .confidence import ConfidenceModel, evidence_text
 
@@ -48,7 +49,7 @@ def _link_words(text: str, url: str) -> str:
     if not words or re.match(r"(?:https?|ftp|www)\b", words, re.I):
         return ""  # the address written out, or the part of it a line end left under the link
     bare = re.sub(r"^[a-z][a-z0-9+.-]*://(www\d?\.)?", "", url, flags=re.I).rstrip("/").lower()
-    written = re.sub(r"^[a-z][a-z0-9+.-]*://(www\d?\.)?", "", words, flags=re.I).rstrip("/").lower()
+    written = words.rstrip("/").lower()  # no scheme: words opening with one were left above
     if written and (written in bare or bare in written or ("." in written and " " not in written)):
         return ""
     return words
@@ -68,9 +69,8 @@ class UrlFinder:
         self.trailing = rules.get("urls.trailing", ".,;:!?)]}>'\"")
         self.file_extensions = {e.lower() for e in rules.words("urls.file_extensions")}
         # the common words of every language: a URL cut at a line end never takes one
-        folder = rules.models_dir if rules.models_dir and Path(rules.models_dir) != default_models_dir() else None
-        self.stop_words = frozenset(w.lower() for lang in LANGUAGES
-                                    for w in load_rules(lang, folder).words("stop_words.stop_words"))
+        folder = rules.models_dir if rules.models_dir and Path(rules.models_dir) != default_models_dir() else ""
+        self.stop_words = common_words(folder)
 
     def rows(self, ctx, url_owner: dict[str, str], confidence: ConfidenceModel,
              min_confidence: float | None = None, projects: set[str] | None = None) -> list[Url]:

@@ -181,7 +181,8 @@ def settle_marks(row: list[Word], settings: LayoutSettings = DEFAULT_SETTINGS) -
                                    prev.size, prev.bold, prev.font)
                     continue
                 if prev.text[-1:].isdigit() and text.lower() in settings.ordinal_suffixes:
-                    out[-1] = Word(prev.text + text, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold)
+                    out[-1] = Word(prev.text + text, prev.x0, w.x1, prev.top, prev.bottom, prev.size, prev.bold,
+                                   prev.font)
                     continue
                 if mark and not prev.text[-1:].isdigit():
                     after = row[i + 1] if i + 1 < len(row) else None
@@ -743,6 +744,12 @@ class BlockAssembler:
         return line.x0 - prev.x0 > indent and prev.text.rstrip()[-1:] in ".:!?" \
             and not self._bullet(prev.text)
 
+    def _centred(self, lines: list[Line]) -> bool:
+        """Lines of different starts sharing one centre."""
+        middle = lines[0].x0 + lines[0].x1
+        return len({round(l.x0) for l in lines}) > 1 and all(
+            abs((l.x0 + l.x1) - middle) / 2 <= self.settings.wrap_centre_tolerance for l in lines)
+
     def _unfinished(self, text: str) -> bool:
         """A line that cannot end a sentence: it ends with `,` or a word such as `the`, `de`, `and`
         written in lower case (`Annex A`, `Corvallis, OR` end a label or an address)."""
@@ -767,7 +774,7 @@ class BlockAssembler:
         if last.text.rstrip()[-1:] not in ".:;!?" and (line.text[:1].islower() or self._unfinished(last.text)):
             return True  # the sentence goes on, whatever the indent (wrapped under the bullet)
         if join_broken_url(last.text, line.text) is not None or \
-                (last.text.endswith("-") and line.text[:1].isalpha() and not self._bullet(line.text)):
+                (last.text.endswith("-") and line.text[:1].isalpha()):
             return True  # an address or a word cut at the line end (a footnote's URL under its number)
         return line.x0 >= indent - 2 or line.x0 > first.x0 + 2
 
@@ -796,9 +803,7 @@ class BlockAssembler:
             return
         bold = all(l.bold for l in lines)
         joined = " ".join(texts)
-        centred = len({round(l.x0) for l in lines}) > 1 and all(
-            abs((l.x0 + l.x1) - (lines[0].x0 + lines[0].x1)) / 2 <= self.settings.wrap_centre_tolerance for l in lines)
-        if len(texts) > 1 and (T.is_caps_heading(joined) or (bold and centred)) and len(joined.split()) <= 20 \
+        if len(texts) > 1 and (T.is_caps_heading(joined) or (bold and self._centred(lines))) and len(joined.split()) <= 20 \
                 and joined.rstrip()[-1:] not in ".!?,;" and not _labelled(joined, self.settings.statement_labels):
             # a capitals title, or a bold and centred one, wrapped over lines in body type
             # (`... FOR SCIENCE:` / `PRACTICE AND EXPERIENCES`); a bold statement stays text

@@ -1,13 +1,15 @@
 """Every threshold the PDF layout uses, in one place (as pdfplumber's `TableSettings`).
 
 Distances are in points or in multiples of a font size (`*_ratio`); shares are fractions of
-a page or of a set of rows. `LayoutSettings()` holds the defaults both engines use; a test
-or a caller may vary any of them with `dataclasses.replace`. The word lists come from
-`models/common/pdf.json` through `from_rules`.
+a page or of a set of rows. The word lists are data: `models/common/pdf.json`, read through
+`from_rules`; `DEFAULT_SETTINGS` holds the shipped ones. A test or a caller may vary any field
+with `dataclasses.replace`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -65,38 +67,30 @@ class LayoutSettings:
     title_page_max_words: int = 120  # a page 1 with more words starts the text
     contents_max_page: int = 6  # a `Contents` heading opens a table of contents up to this page...
     contents_min_entries: int = 2  # ...when at least this many entries follow it
-    # -- word lists (models/common/pdf.json) ----------------------------------------------
-    keep_hyphen_prefixes: frozenset[str] = field(default_factory=frozenset)
-    maybe_hyphen_prefixes: frozenset[str] = field(default_factory=frozenset)
-    section_names: frozenset[str] = field(default_factory=frozenset)
-    ordinal_suffixes: frozenset[str] = frozenset({"st", "nd", "rd", "th", "e", "er", "re", "ère", "ème", "eme"})
-    footnote_marks: str = "*∗†‡§¶"
-    contents_headings: frozenset[str] = frozenset({"contents", "table of contents", "sommaire", "table des matières"})
-    statement_labels: frozenset[str] = frozenset({"ask", "note", "nb", "n.b.", "todo", "action", "decision", "reminder",
-                                                  "warning", "fyi", "décision", "à noter", "rappel", "attention"})
-    continuing_words: frozenset[str] = frozenset({"the", "a", "an", "of", "and", "or", "to", "for", "with", "in", "on",
-                                                  "le", "la", "les", "de", "des", "du", "et", "ou", "à", "au", "aux",
-                                                  "pour", "par", "avec", "en", "sur", "un", "une"})
-    exponent_units: frozenset[str] = frozenset({"m", "km", "cm", "mm", "µm", "nm", "s", "kg", "g", "ha", "ft", "in"})
+    # -- word lists: models/common/pdf.json (DEFAULT_SETTINGS holds the shipped ones) ------------
+    keep_hyphen_prefixes: frozenset[str] = frozenset()
+    maybe_hyphen_prefixes: frozenset[str] = frozenset()
+    section_names: frozenset[str] = frozenset()
+    ordinal_suffixes: frozenset[str] = frozenset()
+    footnote_marks: str = ""
+    contents_headings: frozenset[str] = frozenset()
+    statement_labels: frozenset[str] = frozenset()
+    continuing_words: frozenset[str] = frozenset()
+    exponent_units: frozenset[str] = frozenset()
 
     @classmethod
     def from_rules(cls, rules: dict, **overrides) -> "LayoutSettings":
-        """Settings with the word lists of a `pdf` rules file."""
-        lists = {
-            "keep_hyphen_prefixes": frozenset(w.lower() for w in rules.get("keep_hyphen_prefixes", [])),
-            "maybe_hyphen_prefixes": frozenset(w.lower() for w in rules.get("maybe_hyphen_prefixes", [])),
-            "section_names": frozenset(w.lower() for w in rules.get("section_names", [])),
-        }
-        if rules.get("ordinal_suffixes"):
-            lists["ordinal_suffixes"] = frozenset(w.lower() for w in rules["ordinal_suffixes"])
-        if rules.get("contents_headings"):
-            lists["contents_headings"] = frozenset(w.lower() for w in rules["contents_headings"])
-        for key in ("statement_labels", "exponent_units", "continuing_words"):
-            if rules.get(key):
-                lists[key] = frozenset(w.casefold() for w in rules[key])
+        """Settings with the word lists of a `pdf` rules file; a list the file lacks (an older
+        rules folder) is the shipped one."""
+        base = globals().get("DEFAULT_SETTINGS") or cls()
+        lists: dict = {key: frozenset(w.casefold() for w in rules[key]) for key in _WORD_LISTS if rules.get(key)}
         if rules.get("footnote_marks"):
             lists["footnote_marks"] = "".join(rules["footnote_marks"])
-        return cls(**{**lists, **overrides})
+        return replace(base, **{**lists, **overrides})
 
 
-DEFAULT_SETTINGS = LayoutSettings()
+_WORD_LISTS = ("keep_hyphen_prefixes", "maybe_hyphen_prefixes", "section_names", "ordinal_suffixes",
+               "contents_headings", "statement_labels", "continuing_words", "exponent_units")
+# the word lists shipped in the project's models/ (read as JSON: no rules checking, no spaCy)
+_SHIPPED = Path(__file__).resolve().parent.parent.parent / "models" / "common" / "pdf.json"
+DEFAULT_SETTINGS = LayoutSettings.from_rules(json.loads(_SHIPPED.read_text(encoding="utf-8")))

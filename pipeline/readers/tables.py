@@ -63,19 +63,21 @@ def is_drawing(boxes: Sequence[Sequence[Box | None]], bbox: Box, page_box: Box, 
             or bbox[2] > page_box[2] + OFF_PAGE_SLACK or bbox[3] > page_box[3] + OFF_PAGE_SLACK):
         if sum(1 for c in cells if any(inside(w, [c]) for w in words)) < OFF_PAGE_FILLED_SHARE * len(cells):
             return True
-    filled = {id(c) for w in words for c in cells if c[0] <= (w.x0 + w.x1) / 2 <= c[2] and c[1] <= (w.top + w.bottom) / 2 <= c[3]}
-    if len(filled) <= 1:
-        return True  # one box with text in it (a slide's title frame) is no table
     held = cut = 0
+    filled: set[int] = set()
     for w in words:
         cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
-        cell = next((c for c in cells if c[0] <= cx <= c[2] and c[1] <= cy <= c[3]), None)
-        if cell is None:
+        holding = [c for c in cells if c[0] <= cx <= c[2] and c[1] <= cy <= c[3]]
+        if not holding:
             continue
+        filled.update(id(c) for c in holding)  # boxes drawn over boxes: a word fills each
+        cell = holding[0]
         held += 1
         slack = max(2.0, CUT_WORD_OVERHANG * (w.x1 - w.x0))
         if w.x0 < cell[0] - slack or w.x1 > cell[2] + slack:
             cut += 1
+    if len(filled) <= 1:
+        return True  # one box with text in it (a slide's title frame) is no table
     return cut > 0 and cut >= CUT_WORDS_SHARE * held
 
 
