@@ -27,7 +27,7 @@ from spacy.pipeline import SpanRuler
 from spacy.attrs import IDX, LENGTH, LOWER, ORTH, POS, SENT_START
 from spacy.tokens import Doc, Span, Token
 from spacy.tokenizer import Tokenizer
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+from spacy.util import registry, compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from .numbers import NumberMatch, scan_numbers
 from .rules import TOKEN_EXTENSIONS, Rules, load_rules
@@ -415,25 +415,35 @@ class CallRules(_PatternComponent):
         return doc
 
 
-def _tune_tokenizer(nlp: Language, rules: Rules) -> None:
+@registry.tokenizers("report_pipeline.tokenizer.v1")
+def make_report_tokenizer(models_dir: str = ""):
+    """The language's own tokenizer, built once with the splits the figure rules need (the
+    pipeline's config names it, so spaCy never builds its default tokenizer first)."""
+    def create(nlp: Language) -> _TextKeepingTokenizer:
+        return _TextKeepingTokenizer(_report_tokenizer(nlp, load_rules(nlp.lang, models_dir or None)))
+    return create
+
+
+def _report_tokenizer(nlp: Language, rules: Rules) -> Tokenizer:
     """Split what the figure rules need apart: `30–40`, `3.5bn`, `€5` and, in French, `d’euros`;
     the characters and words come from `models/` (tokenizer.json, currencies.json, numbers.json)."""
     def alternatives(items) -> str:
         return "|".join(re.escape(i) for i in sorted(set(items), key=len, reverse=True))
 
-    infixes = list(nlp.Defaults.infixes)
+    defaults = nlp.Defaults
+    infixes = list(defaults.infixes or ())
     dashes = rules.words("tokenizer.range_dashes")
     if dashes:
         infixes.append(rf"(?<=[0-9])(?:{alternatives(dashes)})(?=[0-9])")
     elisions = rules.words("tokenizer.elisions")
     for word in elisions:  # fixed-width look-behinds, one per word
         infixes.append(rf"(?<=\b(?i:{re.escape(word)}))[’'](?=\w)")
-    suffixes = list(nlp.Defaults.suffixes)
+    suffixes = list(defaults.suffixes or ())
     scales = rules.words("numbers.attached_scales")
     if scales:
         suffixes.append(rf"(?<=[0-9])(?:{alternatives(scales)})")
-    prefixes = list(nlp.Defaults.prefixes)
-    special = dict(nlp.tokenizer.rules or {})
+    prefixes = list(defaults.prefixes or ())
+    special = dict(defaults.tokenizer_exceptions or {})
     if elisions:
         # an elided word keeps its apostrophe, as one token (`s'`, `qu'`, `c'`: spaCy's own
         # French prefixes cover only some), so `2013 s'est` has no unit `s`; alone before a
@@ -447,15 +457,14 @@ def _tune_tokenizer(nlp: Language, rules: Rules) -> None:
     if symbols:
         prefixes.append(alternatives(symbols))
     joined = rules.get("tokenizer.joined_names")
-    old = nlp.tokenizer
-    # one new tokenizer with every setting at once: each setter (and each special case added)
-    # reloads all of spaCy's special cases again (0.3 s per pipeline)
-    nlp.tokenizer = Tokenizer(
+    # one tokenizer with every setting at once: each setter (and each special case added)
+    # reloads all of spaCy's special cases again
+    return Tokenizer(
         nlp.vocab, rules=special, prefix_search=compile_prefix_regex(prefixes).search,
         suffix_search=compile_suffix_regex(suffixes).search, infix_finditer=compile_infix_regex(infixes).finditer,
         # `DCAT-AP`, `TES-K`: one word, so a name pattern sees it whole
-        token_match=re.compile(joined).match if joined else old.token_match,
-        url_match=old.url_match, faster_heuristics=old.faster_heuristics)
+        token_match=re.compile(joined).match if joined else defaults.token_match,
+        url_match=defaults.url_match)
 
 
 def build_pipeline(lang: str, models_dir: str | None = "") -> Language:
@@ -465,13 +474,12 @@ def build_pipeline(lang: str, models_dir: str | None = "") -> Language:
 
 @lru_cache(maxsize=4)  # called with positional arguments only, so one entry per pipeline
 def _build_pipeline(lang: str, models_dir: str) -> Language:
-    nlp = spacy.blank(lang)
+    tokenizer = {"@tokenizers": "report_pipeline.tokenizer.v1", "models_dir": models_dir}
+    nlp = spacy.blank(lang, config={"nlp": {"tokenizer": tokenizer}})
     # spaCy's 1,000,000-character guard is for the parser and NER, which these pipelines do not
     # have; a report's longest block is bounded by the readers' own size limits instead
     nlp.max_length = 10**9
     rules = load_rules(lang, models_dir or None)
-    _tune_tokenizer(nlp, rules)
-    nlp.tokenizer = _TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("sentencizer")
     cfg = {"models_dir": models_dir}
     nlp.add_pipe("report_sentence_repair", config=cfg)

@@ -46,6 +46,33 @@ print(json.dumps({{"fr_imported": "spacy.lang.fr" in sys.modules, "built": nlp._
     assert state == {"fr_imported": True, "built": 2}
 
 
+def test_a_markdown_batch_never_imports_the_pdf_or_html_libraries(tmp_path):
+    """Each format's reader comes with the first file of that format."""
+    code = """
+import json, sys
+from pipeline.batch import run_batch
+run_batch({inputs!r}, {out!r}, jobs=1)
+print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {{"pdfplumber", "pdfminer", "pypdfium2", "bs4", "docx"}})))
+"""
+    loaded = _run(code.format(inputs=[str(ROOT / "input" / "ecovem-conference-report-2022.md")],
+                              out=str(tmp_path / "md")))
+    assert loaded == []
+    html = tmp_path / "page.html"
+    html.write_text("<html><body><h1>Forum 2024</h1><p>84 projects took part.</p></body></html>")
+    loaded = _run(code.format(inputs=[str(html)], out=str(tmp_path / "html")))
+    assert loaded == ["bs4"]
+
+
+def test_the_pipeline_config_names_the_report_tokenizer():
+    """spaCy builds our tokenizer directly (its default one, built first and thrown away, cost
+    a fifth of a second per language)."""
+    from pipeline.nlp import build_pipeline
+
+    nlp = build_pipeline("en")
+    assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "report_pipeline.tokenizer.v1"
+    assert [t.text for t in nlp.tokenizer("30–40 projects, €5bn")] == ["30", "–", "40", "projects", ",", "€", "5", "bn"]
+
+
 def test_building_a_language_pipeline_does_not_count_against_the_time_limit(tmp_path, monkeypatch):
     """A language's first document would otherwise pay its pipeline's build (seconds for
     French) out of its own --timeout."""

@@ -16,13 +16,9 @@ from ..errors import ReportError
 from ..model import Document
 from ..rules import DEFAULT_LANGUAGE, load_rules
 from .builder import DocumentBuilder
-from .docx import read_docx
-from .html import read_html
-from .layout_settings import LayoutSettings
-from .markdown import read_markdown
-from .pdf import read_pdf
-from .pdf_pdfium import read_pdf_pdfium
-from .plaintext import read_plaintext
+
+# each format's reader (and its libraries: pdfplumber, pypdfium2, BeautifulSoup) is imported
+# when a file of that format comes, so a batch of Markdown never pays for the PDF stack
 
 TEXT_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".txt": "text"}
 OTHER_EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
@@ -118,11 +114,16 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
     builder = DocumentBuilder()
     pages, meta, fallback, warnings = None, {}, {}, []
     if fmt == "pdf":
+        from .layout_settings import LayoutSettings
+        if pdf_engine == "pdfium":
+            from .pdf_pdfium import read_pdf_pdfium as reader
+        else:
+            from .pdf import read_pdf as reader
         pdf_rules = load_rules(DEFAULT_LANGUAGE, models_dir).get("pdf")
-        reader = read_pdf_pdfium if pdf_engine == "pdfium" else read_pdf
         pages, fallback, warnings = reader(path, source, builder, password=password,
                                            settings=LayoutSettings.from_rules(pdf_rules, **(layout or {})))
     elif fmt == "docx":
+        from .docx import read_docx
         pages, fallback = read_docx(path, source, builder)
     else:
         if size > MAX_TEXT_BYTES:
@@ -134,10 +135,13 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
             raise ReportError("unreadable_file", f"{source}: cannot read the file ({exc.strerror or exc})")
         text = T.drop_controls(decode_text(data, source))
         if fmt == "html":
+            from .html import read_html
             meta, fallback = read_html(text, builder)
         elif fmt == "markdown":
+            from .markdown import read_markdown
             meta = read_markdown(text, builder)
         else:
+            from .plaintext import read_plaintext
             meta = read_plaintext(text, builder)
     doc = builder.build(source=source, path=str(path), fmt=fmt, sha256=sha, pages=pages, meta=meta,
                         meta_fallback=fallback, warnings=warnings)

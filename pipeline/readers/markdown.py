@@ -17,7 +17,6 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from .. import text as T
 from ..model import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW
 from .builder import DocumentBuilder, locate_links
-from .html import read_html_fragment
 from .lines import add_paragraph_lines
 
 _HTML_STRUCTURE = re.compile(r"<\s*(?:h[1-6]|ul|ol|table|p|blockquote)\b", re.I)
@@ -180,6 +179,7 @@ def read_markdown(source_text: str, builder: DocumentBuilder) -> dict[str, str]:
         elif kind == "tr_close":
             builder.add(TABLE_ROW, [" | ".join(c for c in row if c)], cells=row, header=row_header)
         elif kind == "html_block" and _HTML_STRUCTURE.search(tok.content):
+            from .html import read_html_fragment  # BeautifulSoup only for reports that need it
             read_html_fragment(tok.content, builder)  # `<h2>`, `<ul>`, `<table>` keep their structure
         elif kind == "html_block":
             add_paragraph_lines(builder, [x for x in html_text(tok.content) if x],
