@@ -19,7 +19,7 @@ from .extractors.context import BlockAnalysis, BlockContext
 from .extractors.figures import FigureFinder, figure_rows
 from .extractors.language import detect_language
 from .extractors.metadata import MetadataFinder
-from .extractors.projects import ProjectFinder
+from .extractors.projects import ProjectFinder, mention_rows
 from .extractors.recommendations import RecommendationFinder
 from .extractors.urls import UrlFinder
 from .ids import doc_id as make_doc_id
@@ -105,7 +105,7 @@ def extract_document(doc: Document, models_dir: str | None = None, min_confidenc
     recommendations = finders.recommendations.rows(ctx, finders.confidence, min_confidence)
     return Report(document=_document_info(doc, lang, finders.metadata), sections=ctx.seg.sections,
                   projects=projects, urls=urls, figures=figures, recommendations=recommendations,
-                  warnings=list(doc.warnings))
+                  mentions=mention_rows(ctx, projects), warnings=list(doc.warnings))
 
 
 def _analyse(doc: Document, seg, nlp, finders: Finders) -> BlockContext:

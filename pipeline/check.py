@@ -15,7 +15,7 @@ from .writers import TABLES, csv_bytes
 KEYS = {
     "documents": ("doc_id",), "sections": ("doc_id", "section_id"), "projects": ("doc_id", "project_id"),
     "urls": ("doc_id", "url"), "figures": ("doc_id", "figure_id"), "recommendations": ("doc_id", "rec_id"),
-    "errors": ("source",),
+    "projects_index": ("project_id",), "mentions": ("doc_id", "mention_id"), "errors": ("source",),
 }
 
 

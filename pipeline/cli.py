@@ -308,23 +308,51 @@ def evaluate(inputs: tuple[Path, ...], gold_dir: Path, as_json: bool, verbose: b
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("path", metavar="FILE|OUT", type=click.Path(exists=True, path_type=Path))
+@click.option("--project", "project", metavar="ID",
+              help="List every mention of this project (its project_id, or a name giving that id) over "
+                   "all documents of the output folder OUT, each with its sentence.")
 @models_option
 @pdf_engine_option
 @password_option
 @confidence_option
-def inspect(file: Path, models_dir: Path | None, pdf_engine: str, password: str | None,
+def inspect(path: Path, project: str | None, models_dir: Path | None, pdf_engine: str, password: str | None,
             min_confidence: float | None) -> None:
     """Show FILE's section tree with pages, then every extracted row with its section, the
     text it came from, its evidence and confidence, to see why something was or was not
-    extracted (`--min-confidence 0` shows the rows below the thresholds too)."""
+    extracted (`--min-confidence 0` shows the rows below the thresholds too). With --project ID,
+    read the output folder OUT instead and show that project in every document."""
+    if project is not None:
+        from .inspect import describe_project, project_mentions
+
+        if not path.is_dir():
+            raise click.BadParameter(f"{path} is a file; --project reads an output folder", param_hint="FILE|OUT")
+        try:
+            found = project_mentions(path, project)
+        except (OSError, ValueError) as exc:
+            raise click.BadParameter(f"{path} is not an output folder of this tool ({_reason(exc)})",
+                                     param_hint="FILE|OUT")
+        if not found:
+            click.echo(f"no project {project!r} in {path}", err=True)
+            sys.exit(1)
+        click.echo(describe_project(project, found))
+        return
     from .inspect import describe
 
-    result = _batch((file,), models_dir, pdf_engine, password, min_confidence)
+    if path.is_dir():
+        raise click.BadParameter(f"{path} is a folder; give a report file (or --project ID with an output folder)",
+                                 param_hint="FILE|OUT")
+    result = _batch((path,), models_dir, pdf_engine, password, min_confidence)
     for e in result.errors:
         click.echo(f"{e.source}: {e.error}: {e.message}", err=True)
         sys.exit(1)
     click.echo(describe(result.reports[0]))
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no manifest.json"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _load_passwords(path: Path | None) -> dict[str, str] | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 ERROR_KINDS = (
     "encrypted", "no_text_layer", "unreadable_pdf", "empty_document", "unreadable_docx",
-    "unsafe_document", "unreadable_text", "unsupported_format", "timeout", "internal_error", "unreadable_file",
+    "unreadable_pptx", "unreadable_odt", "unsafe_document", "unreadable_text", "unsupported_format", "timeout", "internal_error", "unreadable_file",
 )
 
 # Kinds that the file's bytes decide, whatever the run's settings: a rerun may replay them from
@@ -11,7 +11,8 @@ ERROR_KINDS = (
 # on the machine (`unreadable_file`: permissions; `internal_error`: a crash, a scheduler gone)
 # and are tried again on every run.
 CONTENT_ERRORS = frozenset({
-    "no_text_layer", "unreadable_pdf", "empty_document", "unreadable_docx", "unsafe_document",
+    "no_text_layer", "unreadable_pdf", "empty_document", "unreadable_docx", "unreadable_pptx", "unreadable_odt",
+    "unsafe_document",
     "unreadable_text", "unsupported_format",
 })
 

@@ -1,8 +1,16 @@
-"""A readable account of one report: its section tree, then every row with where it came from."""
+"""Readable accounts: one report (its section tree, then every row with where it came from), or
+one project over every document of an output folder (each mention with its sentence)."""
 from __future__ import annotations
 
-from .model import Report
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ids import project_key
+from .model import DocumentInfo, Mention, Project, Report
 from .numbers import format_number
+from .writers import read_report_json
 
 
 def describe(report: Report) -> str:
@@ -47,3 +55,53 @@ def describe(report: Report) -> str:
 
 def _evidence(row) -> str:
     return f"      confidence {row.confidence:.3f} from {row.evidence or '-'}"
+
+
+@dataclass
+class ProjectMentions:
+    """One document's row for a project and its mentions there."""
+    document: DocumentInfo
+    project: Project
+    mentions: list[Mention]
+
+
+def project_mentions(out_dir: str | os.PathLike, project: str) -> list[ProjectMentions]:
+    """Every mention of one project over the documents of an output folder (those its
+    manifest lists), in doc_id order. `project`: a project_id, or a name (`EXAM4.0`), which
+    gives the same id. Raises FileNotFoundError when the folder holds no run's manifest."""
+    out = Path(out_dir)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    wanted = project_key(project)
+    doc_ids = sorted({e["doc_id"] for e in manifest.get("files", {}).values()
+                      if isinstance(e, dict) and e.get("status") == "ok" and isinstance(e.get("doc_id"), str)})
+    found = []
+    for doc_id in doc_ids:
+        path = out / "json" / f"{doc_id}.json"
+        if "/" in doc_id or doc_id.startswith(".") or not path.is_file() or path.is_symlink():
+            continue
+        report = read_report_json(path.read_bytes())
+        for p in report.projects:
+            if p.project_id == wanted:
+                found.append(ProjectMentions(report.document, p,
+                                             [m for m in report.mentions if m.project_id == wanted]))
+    return found
+
+
+def describe_project(project: str, found: list[ProjectMentions]) -> str:
+    """`inspect --project`: the project's names and websites, then each document and every
+    mention there with its sentence."""
+    mentions = sum(len(f.mentions) for f in found)
+    names = sorted({f.project.name for f in found})
+    urls = sorted({f.project.url for f in found if f.project.url})
+    out = [f"{project_key(project)}: {', '.join(names)}  ({len(found)} documents, {mentions} mentions)"]
+    if urls:
+        out.append(f"websites: {' '.join(urls)}")
+    for f in found:
+        d = f.document
+        dates = d.date_start + (f" .. {d.date_end}" if d.date_end and d.date_end != d.date_start else "") \
+            if d.date_start else "no date"
+        out.append(f"\n{d.doc_id}  {d.title or d.source}  ({dates})")
+        for m in f.mentions:
+            where = f"[{m.section_id or '-'}{' p.' + str(m.page) if m.page else ''}]"
+            out.append(f"  {m.mention_id} {where} \"{m.text}\": {m.sentence or '(no sentence)'}")
+    return "\n".join(out)

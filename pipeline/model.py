@@ -94,6 +94,18 @@ class Project:
 
 
 @dataclass
+class Mention:
+    """One place a project is named: the first written form of a run such as `Green Skills
+    Lab (GSL)` (one mention written twice), with its sentence."""
+    mention_id: str  # m1, m2, ... in reading order within the document
+    project_id: str
+    text: str  # the form as written
+    sentence: str
+    section_id: Optional[str]
+    page: Optional[int]
+
+
+@dataclass
 class Url:
     url_id: str
     url: str
@@ -162,6 +174,7 @@ class Report:
     urls: list[Url] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property

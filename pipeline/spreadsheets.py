@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .outdir import atomic_path, atomic_write
-from .schema import TABLES
+from .schema import TABLES, column_description
 
 FIXED_TIME = datetime(2000, 1, 1)
 
@@ -92,34 +92,108 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-_SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "date": "TEXT"}
+# NUMERIC, not REAL: a whole number stays an INTEGER (`43`, not `43.0`), a fraction a REAL
+_SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "NUMERIC", "date": "TEXT"}
+# the columns searched by full text (FTS5, sqlite-utils' layout: `<table>_fts`, content=<table>)
+FULL_TEXT = {"sections": ["heading"], "projects": ["name", "description"], "projects_index": ["name"],
+             "mentions": ["text", "sentence"], "figures": ["text", "sentence"], "recommendations": ["text"]}
+_ORDINAL = re.compile(r"\d+$")
+
+
+def position_column(name: str) -> str | None:
+    """The per-document id whose number sorts a table's rows in reading order (`f12` -> 12)."""
+    key = TABLES[name]["key"]
+    return key[1] if len(key) == 2 and key[0] == "doc_id" and key[1] != "project_id" else None
+
+
+def sqlite_order() -> list[str]:
+    """The tables, each after the tables its foreign keys name."""
+    done: list[str] = []
+
+    def add(name: str) -> None:
+        if name not in done:
+            for target in TABLES[name].get("references", {}).values():
+                if target != name:
+                    add(target)
+            done.append(name)
+
+    for name in TABLES:
+        add(name)
+    return done
 
 
 def write_sqlite(tables: dict[str, list[dict]], path: Path) -> None:
-    """A table per CSV with primary keys, foreign keys to `documents`, indexes on doc_id and
-    project_id. Built in a temporary file and renamed into place."""
+    """A table per CSV with primary keys, foreign keys (to `documents`, and from project ids to
+    `projects_index`), an INTEGER `position` beside each per-document id (`f12` -> 12) so rows
+    sort in reading order, indexes on doc_id and project_id, and FTS5 full-text tables over
+    names, sentences and texts. Built in a temporary file and renamed into place."""
     with atomic_path(path) as tmp:
         con = sqlite3.connect(tmp)
         try:
             con.execute("PRAGMA foreign_keys = ON")
-            for name, spec in TABLES.items():
-                cols = [f'"{c.name}" {_SQL_TYPES[c.type]}' for c in spec["columns"]]
+            for name in sqlite_order():
+                spec = TABLES[name]
+                columns = list(spec["columns"])
+                cols = [f'"{c.name}" {_SQL_TYPES[c.type]}' for c in columns]
+                ordinal = position_column(name)
+                if ordinal:
+                    cols.insert([c.name for c in columns].index(ordinal) + 1, '"position" INTEGER')
                 if spec["key"]:
                     cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in spec["key"]) + ")")
-                if name not in ("documents", "errors"):
-                    cols.append('FOREIGN KEY ("doc_id") REFERENCES documents ("doc_id")')
+                for column, target in spec.get("references", {}).items():
+                    cols.append(f'FOREIGN KEY ("{column}") REFERENCES "{target}" ("{column}")')
                 con.execute(f'CREATE TABLE "{name}" ({", ".join(cols)})')
-                names = [c.name for c in spec["columns"]]
-                rows = [tuple(_sql_value(_typed(r.get(c.name), c.type)) for c in spec["columns"])
-                        for r in tables.get(name, [])]
-                con.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" for _ in names)})', rows)
+                rows = []
+                for r in tables.get(name, []):
+                    values = [_sql_value(_typed(r.get(c.name), c.type)) for c in columns]
+                    if ordinal:
+                        number = _ORDINAL.search(str(r.get(ordinal) or ""))
+                        values.insert([c.name for c in columns].index(ordinal) + 1,
+                                      int(number.group()) if number else None)
+                    rows.append(tuple(values))
+                width = len(columns) + (1 if ordinal else 0)
+                con.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * width)})', rows)
+                names = [c.name for c in columns]
                 if "doc_id" in names and name != "documents":
                     con.execute(f'CREATE INDEX "{name}_doc_id" ON "{name}" ("doc_id")')
-                if "project_id" in names:
+                if "project_id" in names and name != "projects_index":
                     con.execute(f'CREATE INDEX "{name}_project_id" ON "{name}" ("project_id")')
+                if name in FULL_TEXT:
+                    searched = ", ".join(f"[{c}]" for c in FULL_TEXT[name])
+                    con.execute(f"CREATE VIRTUAL TABLE [{name}_fts] USING FTS5 ({searched}, content=[{name}])")
+                    con.execute(f"INSERT INTO [{name}_fts] (rowid, {searched}) SELECT rowid, {searched} FROM [{name}]")
             con.commit()
         finally:
             con.close()
+
+
+# Datasette: facets worth offering on each table, its default order, the column naming a row
+# (shown beside foreign keys)
+_FACETS = {"documents": ["format", "language"], "projects": ["doc_id"], "projects_index": ["n_documents"],
+           "mentions": ["project_id"], "urls": ["domain", "project_id"], "figures": ["unit", "qualifier"],
+           "recommendations": ["kind"], "errors": ["error"], "sections": ["level"]}
+_LABELS = {"documents": "title", "projects_index": "name", "projects": "name"}
+
+
+def datasette_metadata(database: str) -> dict:
+    """Datasette's metadata.json for the SQLite output: table and column descriptions,
+    suggested facets, reading order, the label of rows that foreign keys point to."""
+    tables = {}
+    for name in sqlite_order():
+        spec = TABLES[name]
+        columns = {c.name: column_description(name, c.name) for c in spec["columns"]}
+        entry: dict = {"description": spec["description"], "columns": columns, "facets": _FACETS.get(name, [])}
+        if position_column(name):
+            columns["position"] = f"Number of `{position_column(name)}`: sorts the rows in reading order"
+            entry["sort"] = "position"
+        if name in _LABELS:
+            entry["label_column"] = _LABELS[name]
+        if name in FULL_TEXT:
+            entry["fts_table"] = f"{name}_fts"
+        tables[name] = entry
+    return {"title": "report-pipeline output",
+            "description": "Projects, URLs, figures and recommendations extracted from event reports",
+            "databases": {database: {"tables": tables}}}
 
 
 def _sql_value(value):

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .model import BatchResult, DocumentInfo, Figure, Project, Recommendation, Report, Section, Url
+from .model import BatchResult, DocumentInfo, Figure, Mention, Project, Recommendation, Report, Section, Url
 from .numbers import format_number, to_number
 from .outdir import atomic_write
-from .schema import TABLES, Column, table_rows
-from .spreadsheets import write_parquet, write_sqlite, xlsx_bytes
+from .schema import TABLES, Column, column_description, table_rows
+from .spreadsheets import datasette_metadata, write_parquet, write_sqlite, xlsx_bytes
 from .options import FORMATS  # noqa: F401 (re-exported)
 
 __all__ = ["FORMATS", "TABLES", "atomic_write", "csv_bytes", "datapackage", "output_names", "read_report_json",
@@ -62,7 +62,7 @@ def _json_value(value):
 def report_json(report: Report) -> bytes:
     doc = {k: _json_value(v) for k, v in vars(report.document).items()}
     out = {"document": doc}
-    for kind in ("sections", "projects", "urls", "figures", "recommendations"):
+    for kind in ("sections", "projects", "urls", "figures", "recommendations", "mentions"):
         out[kind] = [{k: _json_value(v) for k, v in vars(item).items()} for item in getattr(report, kind)]
     return (json.dumps(out, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -78,20 +78,23 @@ def read_report_json(data: bytes) -> Report:
     figures = [Figure(**{**f, "value": dec(f["value"]), "value_max": dec(f["value_max"])}) for f in raw["figures"]]
     return Report(document=doc, sections=[Section(**x) for x in raw["sections"]],
                   projects=[Project(**x) for x in raw["projects"]], urls=[Url(**x) for x in raw["urls"]],
-                  figures=figures, recommendations=[Recommendation(**x) for x in raw["recommendations"]])
+                  figures=figures, recommendations=[Recommendation(**x) for x in raw["recommendations"]],
+                  mentions=[Mention(**x) for x in raw["mentions"]])
 
 
 def datapackage() -> dict:
     resources = []
     for name, spec in TABLES.items():
         schema: dict = {
-            "fields": [{"name": c.name, "type": c.type} for c in spec["columns"]],
+            "fields": [{"name": c.name, "type": c.type, "description": column_description(name, c.name)}
+                       for c in spec["columns"]],
             "missingValues": [""],
         }
         if spec["key"]:
             schema["primaryKey"] = spec["key"]
-        if name not in ("documents", "errors"):
-            schema["foreignKeys"] = [{"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}}]
+        if spec.get("references"):
+            schema["foreignKeys"] = [{"fields": [column], "reference": {"resource": table, "fields": [column]}}
+                                     for column, table in spec["references"].items()]
         resources.append({
             "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8", "description": spec["description"], "schema": schema,
@@ -100,6 +103,8 @@ def datapackage() -> dict:
 
 
 XLSX_NAME = "report-data.xlsx"
+INDEX_JSON_NAME = "projects_index.json"
+DATASETTE_NAME = "metadata.json"  # `datasette report-data.sqlite -m metadata.json`
 SQLITE_NAME = "report-data.sqlite"
 
 
@@ -109,10 +114,12 @@ def output_names(formats) -> list[str]:
     names = []
     if "csv" in formats:
         names += [f"{name}.csv" for name in TABLES] + ["datapackage.json"]
+    if "json" in formats:
+        names.append(INDEX_JSON_NAME)
     if "xlsx" in formats:
         names.append(XLSX_NAME)
     if "sqlite" in formats:
-        names.append(SQLITE_NAME)
+        names += [SQLITE_NAME, DATASETTE_NAME]
     if "parquet" in formats:
         names += [f"parquet/{name}.parquet" for name in TABLES]
     return names
@@ -139,6 +146,11 @@ def write_outputs(result: BatchResult, out_dir: str | os.PathLike, formats=("csv
         path = out / "datapackage.json"
         atomic_write(path, (json.dumps(datapackage(), indent=2) + "\n").encode("utf-8"))
         written.append(path)
+    if "json" in formats:
+        path = out / INDEX_JSON_NAME
+        index = [{k: _json_value(v) for k, v in row.items()} for row in tables["projects_index"]]
+        atomic_write(path, (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        written.append(path)
     if documents_json:
         for report in result.reports:
             path = out / "json" / f"{report.doc_id}.json"
@@ -154,6 +166,10 @@ def write_outputs(result: BatchResult, out_dir: str | os.PathLike, formats=("csv
     if "sqlite" in formats:
         path = out / SQLITE_NAME
         write_sqlite(tables, path)
+        written.append(path)
+        path = out / DATASETTE_NAME
+        metadata = datasette_metadata(Path(SQLITE_NAME).stem)
+        atomic_write(path, (json.dumps(metadata, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         written.append(path)
     if "parquet" in formats:
         written.extend(write_parquet(tables, out / "parquet"))

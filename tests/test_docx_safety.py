@@ -17,6 +17,7 @@ from fixtures.render import add_hyperlink, add_hyperlink_style
 
 from pipeline.errors import ReportError
 from pipeline.readers import docx as docx_reader
+from pipeline.readers import zipsafe
 from pipeline.readers import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,7 +208,7 @@ def test_media_member_is_never_inflated(tmp_path):
 
 
 def test_xml_part_over_the_part_limit_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(docx_reader, "MAX_XML_PART", 64 * 1024)
+    monkeypatch.setattr(zipsafe, "MAX_XML_PART", 64 * 1024)
     path = normal_docx(tmp_path / "r.docx", picture=False)
     xml = document_xml(path)
     padding = "<w:p><w:r><w:t>padding</w:t></w:r></w:p>" * 5_000  # ~200 kB
@@ -220,7 +221,7 @@ def test_xml_parts_over_the_total_limit_are_refused(tmp_path, monkeypatch):
     path = normal_docx(tmp_path / "r.docx", picture=False)
     with zipfile.ZipFile(path) as zf:  # the styles alone are more than the budget
         styles = zf.getinfo("word/styles.xml").file_size
-    monkeypatch.setattr(docx_reader, "MAX_XML_TOTAL", styles // 2)
+    monkeypatch.setattr(zipsafe, "MAX_XML_TOTAL", styles // 2)
     err = refused(path)
     assert err.kind == "unsafe_document" and "in total" in err.message
 

@@ -1,4 +1,4 @@
-"""The same report as Markdown/text, PDF (four layouts), DOCX and HTML gives the same rows.
+"""The same report as Markdown/text, PDF (four layouts), DOCX, HTML, PPTX and ODT gives the same rows.
 
 Fixtures are rendered here from the reports in tests/reports and input/ (tests/fixtures/render.py),
 extracted in one batch, and scored with the shared scorer against the same gold: every rendition
@@ -17,7 +17,7 @@ from pipeline import extract_paths, write_outputs
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / "tests" / "reports", ROOT / "input"]
 GOLD = sorted((ROOT / "tests" / "reports" / "gold").glob("*.gold.json")) + sorted((ROOT / "tests" / "gold").glob("*.gold.json"))
-VARIANTS = [f"{layout}.pdf" for layout in PDF_LAYOUTS] + ["docx", "html"]
+VARIANTS = [f"{layout}.pdf" for layout in PDF_LAYOUTS] + ["docx", "html", "pptx", "odt"]
 
 
 @pytest.fixture(scope="module")

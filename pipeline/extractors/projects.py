@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .. import text as T
 from ..ids import project_key
-from ..model import HEADING, PARAGRAPH, Block, Project
+from ..model import HEADING, PARAGRAPH, Block, Mention, Project
 from ..nlp import doc_text, rule_of, sentence_of
 from ..rules import Rules
 from .confidence import ConfidenceModel, evidence_text
@@ -578,8 +578,10 @@ def _word_char(text: str, i: int) -> bool:
     return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
-def count_mentions(text: str, forms: list[str]) -> int:
-    """Occurrences of any written form, longest first, without double counting."""
+def mention_spans(text: str, forms: list[str]) -> list[tuple[int, int]]:
+    """Where any written form stands, longest first, spans never overlapping, in text order;
+    a run of forms a few characters apart (`Green Skills Lab (GSL)`) is one mention, given by
+    its first span."""
     taken: list[tuple[int, int]] = []  # sorted, never overlapping: only the span before can overlap
     for form in sorted(set(forms), key=len, reverse=True):
         if not form:
@@ -593,7 +595,32 @@ def count_mentions(text: str, forms: list[str]) -> int:
                 if k == 0 or taken[k - 1][1] <= at:
                     taken.insert(k, (at, end))
             at = text.find(form, at + 1)
-    # `Green Skills Lab (GSL)` is one mention written twice
-    clusters = sum(1 for i, span in enumerate(taken) if i == 0 or span[0] - taken[i - 1][1] > 3)
-    return max(1, clusters)
+    return [span for i, span in enumerate(taken) if i == 0 or span[0] - taken[i - 1][1] > 3]
 
+
+def count_mentions(text: str, forms: list[str]) -> int:
+    """Occurrences of any written form, a run of forms counting once; at least 1."""
+    return max(1, len(mention_spans(text, forms)))
+
+
+def mention_rows(ctx: BlockContext, projects: list[Project]) -> list[Mention]:
+    """Every mention of the projects kept, in reading order, with its sentence, section and
+    page: as many per project as its `mentions` (a project whose forms the text does not hold
+    as written has one, at the block that named it)."""
+    text = ctx.doc.text
+    starts = [b.char_start for b in ctx.doc.blocks]
+    found: list[tuple[int, str, str, str | None, int | None]] = []
+    for p in projects:
+        spans = mention_spans(text, [p.name] + p.aliases)
+        for a, b in spans:
+            i = max(0, bisect.bisect_right(starts, a) - 1)
+            block = ctx.doc.blocks[i]
+            section_id, page = ctx.where(i)
+            found.append((a, p.project_id, text[a:b], ctx.sentence_at(i, a - block.char_start).strip(),
+                          section_id, page))
+        if not spans:
+            found.append((len(text), p.project_id, p.name, "", p.section_id, p.page))
+    found.sort(key=lambda m: (m[0], m[1]))
+    return [Mention(mention_id=f"m{n}", project_id=pid, text=written, sentence=sentence, section_id=section_id,
+                    page=page)
+            for n, (_, pid, written, sentence, section_id, page) in enumerate(found, start=1)]

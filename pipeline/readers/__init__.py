@@ -21,19 +21,23 @@ from .builder import DocumentBuilder
 # when a file of that format comes, so a batch of Markdown never pays for the PDF stack
 
 TEXT_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".txt": "text"}
-OTHER_EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+OTHER_EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".pptx": "pptx", ".odt": "odt", ".html": "html", ".htm": "html"}
+_ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 SUPPORTED_EXTENSIONS = tuple(sorted({**TEXT_EXTENSIONS, **OTHER_EXTENSIONS}))
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 
 
 def detect_format(path: Path, head: bytes) -> str:
-    """`markdown`, `text`, `pdf`, `docx` or `html`; raises unsupported_format otherwise."""
+    """`markdown`, `text`, `pdf`, `docx`, `pptx`, `odt` or `html`; raises unsupported_format otherwise."""
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
         return "pdf"
     ext = path.suffix.lower()
     if head.startswith(b"PK\x03\x04"):
-        if ext == ".docx":
-            return "docx"
+        # an OpenDocument file names its type in its first, stored member
+        if head[30:30 + len(_ODT_MIMETYPE)] == _ODT_MIMETYPE and head[30 + len(_ODT_MIMETYPE):][:1] in (b"", b"P"):
+            return "odt"
+        if ext in (".docx", ".pptx", ".odt"):
+            return ext[1:]
         raise ReportError("unsupported_format",
                           f"{path.name} is a ZIP archive, not a report; supported: {', '.join(SUPPORTED_EXTENSIONS)}")
     sniff = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -125,6 +129,12 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
     elif fmt == "docx":
         from .docx import read_docx
         pages, fallback = read_docx(path, source, builder)
+    elif fmt == "pptx":
+        from .pptx import read_pptx
+        pages, fallback = read_pptx(path, source, builder)
+    elif fmt == "odt":
+        from .odt import read_odt
+        pages, fallback = read_odt(path, source, builder)
     else:
         if size > MAX_TEXT_BYTES:
             raise ReportError("unsafe_document", f"{source}: {size} bytes is more than the "

@@ -10,7 +10,7 @@ is dropped, and its anchor stays plain text.
 from __future__ import annotations
 
 from .. import text as T
-from ..model import Block, Document, Link
+from ..model import TABLE_ROW, Block, Document, Link
 from ..weburls import valid_url
 
 BLOCK_SEPARATOR = "\n\n"
@@ -117,3 +117,14 @@ def valid_links(links: list[tuple[str, int, int]] | None) -> list[tuple[str, int
         if valid_url(url):
             out.append((url, a, b))
     return out
+
+
+def add_table_row(builder: DocumentBuilder, cells: list[str], urls: list[str], *, header: bool,
+                  page: int | None) -> None:
+    """One table row of cells (`""` for a covered cell) and the URLs linked inside them; a row
+    with no text is left out."""
+    if not any(cells):
+        return
+    text = " | ".join(c for c in cells if c)
+    builder.add(TABLE_ROW, [text], cells=cells, header=header, page=page,
+                links=locate_links([text], [(u, u) for u in urls]))
