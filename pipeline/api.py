@@ -34,9 +34,11 @@ from .weburls import public_suffixes
 
 def extract_file(path: str | os.PathLike, source: str | None = None, models_dir: str | None = None,
                  password: str | None = None, pdf_engine: str = "pdfplumber",
-                 min_confidence: float | None = None) -> Report:
-    """Extract one report. Raises `ReportError` for input that cannot be processed."""
-    doc = read_document(Path(path), source, password=password, models_dir=models_dir, pdf_engine=pdf_engine)
+                 min_confidence: float | None = None, ocr: str = "auto", ocr_engine: str = "auto") -> Report:
+    """Extract one report. Raises `ReportError` for input that cannot be processed. `ocr`:
+    auto, off or force; `ocr_engine`: auto, tesseract or rapidocr (see readers/ocr.py)."""
+    doc = read_document(Path(path), source, password=password, models_dir=models_dir, pdf_engine=pdf_engine,
+                        ocr=ocr, ocr_engine=ocr_engine)
     return extract_document(doc, models_dir=models_dir, min_confidence=min_confidence)
 
 

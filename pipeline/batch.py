@@ -64,6 +64,8 @@ class Settings:
     timeout: float | None = DEFAULT_TIMEOUT
     pdf_engine: str = "pdfplumber"
     min_confidence: float | None = None  # None: the thresholds of models/common/confidence.json
+    ocr: str = "auto"  # auto, off, force (readers/ocr.py)
+    ocr_engine: str = "auto"
 
 
 @dataclass
@@ -144,7 +146,8 @@ def process_one(task: Task, settings: Settings) -> tuple[str, Report | ErrorRow]
             started = time.monotonic()
             with time_limit(settings.timeout, task.source):
                 doc = read_document(Path(task.path), task.source, password=task.password,
-                                    models_dir=settings.models_dir, pdf_engine=settings.pdf_engine)
+                                    models_dir=settings.models_dir, pdf_engine=settings.pdf_engine,
+                                    ocr=settings.ocr, ocr_engine=settings.ocr_engine)
             reading = time.monotonic() - started
             prepare_language(doc, settings.models_dir)
             left = max(0.001, settings.timeout - reading) if settings.timeout else settings.timeout
@@ -419,11 +422,13 @@ def _result(plan: _Plan, reports: dict[str, Report], errors: dict[str, ErrorRow]
 def extract_paths(paths: Iterable[str | os.PathLike], models_dir: str | None = None, on_file=None, *,
                   password: str | None = None, passwords: dict[str, str] | None = None,
                   timeout: float | None = DEFAULT_TIMEOUT, pdf_engine: str = "pdfplumber",
-                  jobs: int = 1, min_confidence: float | None = None) -> BatchResult:
+                  jobs: int = 1, min_confidence: float | None = None, ocr: str = "auto",
+                  ocr_engine: str = "auto") -> BatchResult:
     """Extract every input into memory, writing nothing; a failing file becomes an ErrorRow
     and the batch goes on. `on_file(source, status)` is called as each file ends."""
     plan = _plan(paths, password, passwords)
-    settings = Settings(_absolute(models_dir), check_timeout(timeout), pdf_engine, check_confidence(min_confidence))
+    settings = Settings(_absolute(models_dir), check_timeout(timeout), pdf_engine, check_confidence(min_confidence),
+                        ocr, ocr_engine)
     reports: dict[str, Report] = {}
     errors = dict(plan.errors)
 
@@ -451,7 +456,7 @@ def run_batch(inputs, out_dir, *, jobs: int = 1, force: bool = False, models_dir
               password: str | None = None, passwords: dict[str, str] | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, executor: str = "local", scheduler: str | None = None,
               formats=("csv", "json"), bom: bool = False, pdf_engine: str = "pdfplumber",
-              min_confidence: float | None = None,
+              min_confidence: float | None = None, ocr: str = "auto", ocr_engine: str = "auto",
               on_file: Callable[[str, str, int], None] | None = None,
               on_start: Callable[[int], None] | None = None) -> BatchSummary:
     """Extract `inputs` into `out_dir` incrementally; see the module docstring.
@@ -460,7 +465,8 @@ def run_batch(inputs, out_dir, *, jobs: int = 1, force: bool = False, models_dir
     rules folder is broken (checked once here, before any worker starts), SchedulerError when the
     Dask scheduler cannot be reached; every problem of an input is an error row."""
     started = time.monotonic()
-    settings = Settings(_absolute(models_dir), check_timeout(timeout), pdf_engine, check_confidence(min_confidence))
+    settings = Settings(_absolute(models_dir), check_timeout(timeout), pdf_engine, check_confidence(min_confidence),
+                        ocr, ocr_engine)
     validate_rules(settings.models_dir)
     folder = OutputFolder(out_dir, subfolders=("json", "parquet") if "parquet" in formats else ("json",))
     with folder:
@@ -477,7 +483,7 @@ def _run_locked(folder: OutputFolder, inputs, settings: Settings, *, jobs, force
     out = folder.path
     plan = _plan(inputs, password, passwords)
     versions = {"pipeline": __version__, "rules": rules_version(settings.models_dir),
-                "pdf_engine": settings.pdf_engine,
+                "pdf_engine": settings.pdf_engine, "ocr": f"{settings.ocr}/{settings.ocr_engine}",
                 "min_confidence": "models" if settings.min_confidence is None else repr(settings.min_confidence)}
     old = _read_manifest(out)
     old_outputs = set(old.get("outputs", [])) | {f"json/{e['doc_id']}.json" for e in old.get("files", {}).values()

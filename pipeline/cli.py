@@ -18,7 +18,7 @@ import click
 from . import __version__
 # the modules that do the work (spaCy, pandas, the PDF libraries) are imported by the commands
 # that need them: `--help` and `--version` load none of them
-from .options import DEFAULT_TIMEOUT, FORMATS, PDF_ENGINES, check_confidence, check_timeout
+from .options import DEFAULT_TIMEOUT, FORMATS, OCR_ENGINES, OCR_MODES, PDF_ENGINES, check_confidence, check_timeout
 
 
 class OneLineErrors(click.Group):
@@ -133,6 +133,12 @@ def main() -> None:
                    "parquet (parquet/*.parquet, needs pyarrow). JSON per document is always written.")
 @click.option("--bom", is_flag=True, help="Write CSV files with a UTF-8 byte order mark (for Excel).")
 @pdf_engine_option
+@click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
+              help="OCR of PDF pages: auto (pages without a usable text layer, named in the document's "
+                   "warnings), off, or force (every page).")
+@click.option("--ocr-engine", type=click.Choice(OCR_ENGINES), default="auto", show_default=True,
+              help="tesseract (the tesseract program, with its eng and fra data) or rapidocr (the [ocr] extra); "
+                   "auto: tesseract when installed, else rapidocr.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Run the per-file work in local processes or on Dask (extra [dask]).")
 @click.option("--scheduler", default=None,
@@ -147,12 +153,13 @@ def main() -> None:
 @confidence_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but failures.")
 def extract(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, force: bool, formats: str, bom: bool,
-            pdf_engine: str, executor: str, scheduler: str | None, models_dir: Path | None, password: str | None,
+            pdf_engine: str, ocr: str, ocr_engine: str, executor: str, scheduler: str | None,
+            models_dir: Path | None, password: str | None,
             passwords_file: Path | None, timeout: float | None, min_confidence: float | None, quiet: bool) -> None:
     """Extract data from INPUT files or folders (default: input/).
 
-    Folders are searched recursively for .md, .markdown, .txt, .pdf, .docx, .html and
-    .htm files. Runs are incremental: only new or changed inputs are processed (see
+    Folders are searched recursively for .md, .markdown, .txt, .pdf, .docx, .pptx, .odt,
+    .html and .htm files. Runs are incremental: only new or changed inputs are processed (see
     manifest.json in the output folder). Exit status: 0 when every input was processed,
     1 when at least one failed (see errors.csv; the others are still written), 2 on a
     usage error, 130 when interrupted.
@@ -205,7 +212,7 @@ def extract(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, force: bo
                 models_dir=str(models_dir) if models_dir else None, password=password,
                 passwords=_load_passwords(passwords_file), timeout=timeout, executor=executor, scheduler=scheduler,
                 formats=chosen, bom=bom, pdf_engine=pdf_engine, min_confidence=min_confidence,
-                on_file=progress, on_start=start)
+                ocr=ocr, ocr_engine=ocr_engine, on_file=progress, on_start=start)
         except OutputFolderError as exc:
             raise usage_error(f"--out: {exc}")
         except SchedulerError as exc:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 
 PDF_ENGINES = ("pdfplumber", "pdfium")
+OCR_MODES = ("auto", "off", "force")  # readers/ocr.py
+OCR_ENGINES = ("auto", "tesseract", "rapidocr")
 FORMATS = ("csv", "json", "xlsx", "sqlite", "parquet")
 DEFAULT_TIMEOUT = 120.0  # seconds per file
 MAX_TIMEOUT = 7 * 24 * 3600.0

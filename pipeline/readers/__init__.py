@@ -90,9 +90,11 @@ from ..options import PDF_ENGINES  # noqa: E402,F401 (re-exported)
 
 def read_document(path: Path, source: str | None = None, *, password: str | None = None,
                   models_dir: str | None = None, pdf_engine: str = "pdfplumber",
-                  layout: dict | None = None) -> Document:
+                  layout: dict | None = None, ocr: str = "auto", ocr_engine: str = "auto") -> Document:
     """Read one file into the document model, or raise ReportError. `layout`: LayoutSettings
-    fields to change for a PDF (`{"running_min_share": 2}` keeps running lines)."""
+    fields to change for a PDF (`{"running_min_share": 2}` keeps running lines). `ocr`: auto
+    (PDF pages without a usable text layer are recognised), off or force (every page);
+    `ocr_engine`: auto, tesseract or rapidocr (readers/ocr.py)."""
     path = Path(path)
     source = source if source is not None else str(path)
     try:
@@ -124,8 +126,19 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
         else:
             from .pdf import read_pdf as reader
         pdf_rules = load_rules(DEFAULT_LANGUAGE, models_dir).get("pdf")
-        pages, fallback, warnings = reader(path, source, builder, password=password,
-                                           settings=LayoutSettings.from_rules(pdf_rules, **(layout or {})))
+        from .ocr import OcrSettings
+        from .pdf import PagesOnlyInPdfium
+        settings = LayoutSettings.from_rules(pdf_rules, **(layout or {}))
+        ocr_settings = OcrSettings(mode=ocr, engine=ocr_engine)
+        try:
+            pages, fallback, warnings = reader(path, source, builder, password=password, settings=settings,
+                                               ocr=ocr_settings)
+        except PagesOnlyInPdfium:
+            if ocr == "off":
+                raise
+            from .pdf_pdfium import read_pdf_pdfium  # PDFium renders the pages pdfminer cannot find
+            pages, fallback, warnings = read_pdf_pdfium(path, source, builder, password=password,
+                                                        settings=settings, ocr=ocr_settings)
     elif fmt == "docx":
         from .docx import read_docx
         pages, fallback = read_docx(path, source, builder)

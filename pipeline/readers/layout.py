@@ -857,3 +857,14 @@ def _shift_links(texts: list[str], links) -> list[tuple[str, int, int]]:
         else:
             out.append((u, a, b))
     return out
+
+
+def page_list(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> `1-3, 7`."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)

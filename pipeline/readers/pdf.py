@@ -25,13 +25,16 @@ from .layout import (
     clean_word,
     join_size_changes,
     is_bold_font,
+    page_list,
     read_page,
     strip_running_lines,
 )
 from .layout_settings import DEFAULT_SETTINGS, LayoutSettings
+from .ocr import apply_ocr
 from .tables import is_drawing, frame_lines, inside, is_prose_frame, place_frame, place_tables, table_lines
 
-OCR_HINT = "run OCR first (for example `ocrmypdf in.pdf out.pdf`) and extract the OCR'd file"
+OCR_HINT = ("install an OCR engine (Tesseract with its eng and fra data, or pip install "
+            "'report-pipeline[ocr]') and run again with --ocr auto (the default) or force")
 
 
 def _reason(exc: BaseException) -> str:
@@ -85,13 +88,16 @@ def _pdfium_pages(path: Path, password: str | None) -> tuple[int, int]:
 
 
 def read_pdf(path: Path, source: str, builder: DocumentBuilder, *, password: str | None,
-             settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[int, dict[str, str], list[str]]:
-    """Fill `builder`; returns (pages, metadata fallbacks, warnings) or raises ReportError."""
+             settings: LayoutSettings = DEFAULT_SETTINGS, ocr=None) -> tuple[int, dict[str, str], list[str]]:
+    """Fill `builder`; returns (pages, metadata fallbacks, warnings) or raises ReportError.
+    `ocr`: OcrSettings (pages without a usable text layer recognised), None for none."""
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     pdf = _open(path, source, password)
     with pdf, _collect_rarely():
         meta = _metadata(pdf)
         pages, heights, counts, warnings = _read_pages(pdf, path, source, password, settings)
+    if ocr is not None:
+        apply_ocr(path, source, password, pages, heights, counts, warnings, ocr, settings)
     diagnose_text_layer(path, source, counts, warnings)
     finish_pages(pages, heights, counts, warnings, settings, builder, meta)
     return counts.pages, meta, warnings
@@ -137,6 +143,8 @@ def _read_pages(pdf, path: Path, source: str, password: str | None, settings: La
         except Exception as exc:  # noqa: BLE001
             counts.failed += 1
             warnings.append(f"page {number}: cannot be read ({_reason(exc)})")
+            pages.append([])  # pages[i] stays page i + 1
+            heights.append(0.0)
             continue
         try:
             lines, page_cids, page_chars, link_failed = _read_page(page, number, settings)
@@ -159,6 +167,11 @@ def _read_pages(pdf, path: Path, source: str, password: str | None, settings: La
     return pages, heights, counts, warnings
 
 
+class PagesOnlyInPdfium(ReportError):
+    """pdfminer finds no page where PDFium finds pages without text (a scan behind a damaged
+    page tree): the PDFium engine can still render them for OCR."""
+
+
 @dataclass
 class PageCounts:
     """What reading the pages found, for the diagnosis of a missing or unusable text layer."""
@@ -170,6 +183,13 @@ class PageCounts:
     link_errors: int = 0
     image_only: list[int] = field(default_factory=list)  # pages with images and no text
     landscape: int = 0  # pages wider than high (slides)
+    ocr_found_nothing: str = ""  # the OCR engine that read the pages and found no text
+
+    def hint(self) -> str:
+        """What to do about missing text: OCR, or, when OCR ran, that it found nothing either."""
+        if self.ocr_found_nothing:
+            return f"OCR ({self.ocr_found_nothing}) found no text on the pages either"
+        return OCR_HINT
 
 
 def diagnose_text_layer(path: Path, source: str, counts: PageCounts, warnings: list[str]) -> None:
@@ -182,32 +202,21 @@ def diagnose_text_layer(path: Path, source: str, counts: PageCounts, warnings: l
     if counts.chars == 0:
         if counts.cids:
             raise ReportError("no_text_layer", f"{source}: the text layer is unusable: all {counts.cids} glyphs "
-                                               f"have no Unicode mapping ((cid:N) fonts); {OCR_HINT}")
+                                               f"have no Unicode mapping ((cid:N) fonts); {counts.hint()}")
         if not _tail_ok(path):
             raise ReportError("unreadable_pdf", f"{source}: the file is truncated (no %%EOF) and no text "
                                                 "could be read; get a complete copy of the file")
         raise ReportError("no_text_layer", f"{source}: {counts.pages} page(s) but no text layer (a scan or "
-                                           f"images); {OCR_HINT}")
+                                           f"images); {counts.hint()}")
     if counts.cids:
         share = counts.cids / (counts.cids + counts.chars)
         if share > 0.5:
             raise ReportError("no_text_layer", f"{source}: {share:.0%} of the glyphs have no Unicode mapping "
-                                               f"((cid:N) fonts), so the text is unusable; {OCR_HINT}")
+                                               f"((cid:N) fonts), so the text is unusable; {counts.hint()}")
         warnings.append(f"{counts.cids} glyph(s) without Unicode mapping ((cid:N)) were left out of the text")
     if counts.image_only:
         warnings.append(f"page(s) {page_list(counts.image_only)}: images only, no text layer; their text is "
-                        f"missing ({OCR_HINT})")
-
-
-def page_list(numbers: list[int]) -> str:
-    """[1, 2, 3, 7] -> `1-3, 7`."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+                        f"missing ({counts.hint()})")
 
 
 def finish_pages(pages: list[list[Line]], heights: list[float], counts: PageCounts, warnings: list[str],
@@ -244,7 +253,7 @@ def _no_pages(path: Path, source: str, password: str | None) -> None:
         raise ReportError("unreadable_pdf", f"{source}: not a valid PDF (no %PDF header) and no pages could be read")
     pages, chars = _pdfium_pages(path, password)
     if pages and not chars:
-        raise ReportError("no_text_layer", f"{source}: {pages} page(s) but no text layer (a scan or images); "
+        raise PagesOnlyInPdfium("no_text_layer", f"{source}: {pages} page(s) but no text layer (a scan or images); "
                                            f"{OCR_HINT}")
     if pages:
         raise ReportError("unreadable_pdf", f"{source}: pdfminer cannot read the page tree although the file "

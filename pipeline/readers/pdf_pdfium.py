@@ -17,6 +17,7 @@ from ..errors import ReportError
 from .builder import DocumentBuilder
 from .layout import Word, attach_links, clean_word, is_bold_font, join_size_changes, read_page
 from .layout_settings import DEFAULT_SETTINGS, LayoutSettings
+from .ocr import apply_ocr
 from .pdf import PageCounts, _metadata_from, diagnose_text_layer, finish_pages
 from .tables import is_drawing, edge, frame_lines, grid_tables, inside, is_prose_frame, place_frame, place_tables, table_lines
 
@@ -27,7 +28,7 @@ _HYPHENS_TO_DASH = str.maketrans({"\x02": "-", "\ufffe": "-"})  # PDFium's marks
 
 
 def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, password: str | None,
-                    settings: LayoutSettings = DEFAULT_SETTINGS) -> tuple[int, dict[str, str], list[str]]:
+                    settings: LayoutSettings = DEFAULT_SETTINGS, ocr=None) -> tuple[int, dict[str, str], list[str]]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -85,6 +86,8 @@ def read_pdf_pdfium(path: Path, source: str, builder: DocumentBuilder, *, passwo
                 page.close()
     finally:
         doc.close()
+    if ocr is not None:
+        apply_ocr(path, source, password, pages, heights, counts, warnings, ocr, settings)
     diagnose_text_layer(path, source, counts, warnings)
     finish_pages(pages, heights, counts, warnings, settings, builder, meta)
     return count, meta, warnings
