@@ -42,6 +42,7 @@ from .inputs import discover_inputs
 from .model import BatchResult, ErrorRow, Report
 from .outdir import OutputFolder, atomic_write
 from .readers import file_sha256, read_document
+from .readers.ocr import engine_label
 from .options import DEFAULT_TIMEOUT, MAX_TIMEOUT, check_confidence, check_timeout  # noqa: F401 (re-exported)
 from .rules import rules_version, validate_rules
 from .text import display_path, strip_controls
@@ -483,7 +484,9 @@ def _run_locked(folder: OutputFolder, inputs, settings: Settings, *, jobs, force
     out = folder.path
     plan = _plan(inputs, password, passwords)
     versions = {"pipeline": __version__, "rules": rules_version(settings.models_dir),
-                "pdf_engine": settings.pdf_engine, "ocr": f"{settings.ocr}/{settings.ocr_engine}",
+                "pdf_engine": settings.pdf_engine,
+                # the engine found here, not only the one asked for: installing one redoes the scans
+                "ocr": settings.ocr if settings.ocr == "off" else f"{settings.ocr}/{engine_label(settings.ocr_engine)}",
                 "min_confidence": "models" if settings.min_confidence is None else repr(settings.min_confidence)}
     old = _read_manifest(out)
     old_outputs = set(old.get("outputs", [])) | {f"json/{e['doc_id']}.json" for e in old.get("files", {}).values()

@@ -330,15 +330,17 @@ def inspect(path: Path, project: str | None, models_dir: Path | None, pdf_engine
     extracted (`--min-confidence 0` shows the rows below the thresholds too). With --project ID,
     read the output folder OUT instead and show that project in every document."""
     if project is not None:
-        from .inspect import describe_project, project_mentions
+        from .inspect import NotAnOutputFolder, describe_project, project_mentions
 
         if not path.is_dir():
             raise click.BadParameter(f"{path} is a file; --project reads an output folder", param_hint="FILE|OUT")
         try:
             found = project_mentions(path, project)
+        except NotAnOutputFolder as exc:
+            raise click.BadParameter(f"{path} is not an output folder of this tool ({exc})", param_hint="FILE|OUT")
         except (OSError, ValueError) as exc:
-            raise click.BadParameter(f"{path} is not an output folder of this tool ({_reason(exc)})",
-                                     param_hint="FILE|OUT")
+            click.echo(f"Error: {path}: {_reason(exc)}", err=True)
+            sys.exit(1)
         if not found:
             click.echo(f"no project {project!r} in {path}", err=True)
             sys.exit(1)
@@ -357,8 +359,6 @@ def inspect(path: Path, project: str | None, models_dir: Path | None, pdf_engine
 
 
 def _reason(exc: Exception) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "no manifest.json"
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 

@@ -57,6 +57,10 @@ def _evidence(row) -> str:
     return f"      confidence {row.confidence:.3f} from {row.evidence or '-'}"
 
 
+class NotAnOutputFolder(Exception):
+    """The folder holds no readable manifest.json of a run."""
+
+
 @dataclass
 class ProjectMentions:
     """One document's row for a project and its mentions there."""
@@ -68,18 +72,31 @@ class ProjectMentions:
 def project_mentions(out_dir: str | os.PathLike, project: str) -> list[ProjectMentions]:
     """Every mention of one project over the documents of an output folder (those its
     manifest lists), in doc_id order. `project`: a project_id, or a name (`EXAM4.0`), which
-    gives the same id. Raises FileNotFoundError when the folder holds no run's manifest."""
+    gives the same id. Raises NotAnOutputFolder when the folder holds no readable manifest, and
+    ValueError when a document's JSON cannot be read."""
     out = Path(out_dir)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("manifest.json holds no object")
+    except FileNotFoundError:
+        raise NotAnOutputFolder("no manifest.json")
+    except (OSError, ValueError) as exc:
+        raise NotAnOutputFolder(f"manifest.json cannot be read: {exc}")
     wanted = project_key(project)
-    doc_ids = sorted({e["doc_id"] for e in manifest.get("files", {}).values()
+    files = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    doc_ids = sorted({e["doc_id"] for e in files.values()
                       if isinstance(e, dict) and e.get("status") == "ok" and isinstance(e.get("doc_id"), str)})
     found = []
     for doc_id in doc_ids:
         path = out / "json" / f"{doc_id}.json"
         if "/" in doc_id or doc_id.startswith(".") or not path.is_file() or path.is_symlink():
             continue
-        report = read_report_json(path.read_bytes())
+        try:
+            report = read_report_json(path.read_bytes())
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # JSON of an older version, damaged
+            raise ValueError(f"json/{doc_id}.json cannot be read ({type(exc).__name__}: {exc}); "
+                             f"run extract again (with --force) to rewrite it") from exc
         for p in report.projects:
             if p.project_id == wanted:
                 found.append(ProjectMentions(report.document, p,

@@ -12,6 +12,7 @@ import re
 import sqlite3
 import zipfile
 from datetime import date, datetime
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 
@@ -158,7 +159,7 @@ def write_sqlite(tables: dict[str, list[dict]], path: Path) -> None:
                     con.execute(f'CREATE INDEX "{name}_doc_id" ON "{name}" ("doc_id")')
                 if "project_id" in names and name != "projects_index":
                     con.execute(f'CREATE INDEX "{name}_project_id" ON "{name}" ("project_id")')
-                if name in FULL_TEXT:
+                if name in FULL_TEXT and fts5_available():
                     searched = ", ".join(f"[{c}]" for c in FULL_TEXT[name])
                     con.execute(f"CREATE VIRTUAL TABLE [{name}_fts] USING FTS5 ({searched}, content=[{name}])")
                     con.execute(f"INSERT INTO [{name}_fts] (rowid, {searched}) SELECT rowid, {searched} FROM [{name}]")
@@ -188,7 +189,7 @@ def datasette_metadata(database: str) -> dict:
             entry["sort"] = "position"
         if name in _LABELS:
             entry["label_column"] = _LABELS[name]
-        if name in FULL_TEXT:
+        if name in FULL_TEXT and fts5_available():
             entry["fts_table"] = f"{name}_fts"
         tables[name] = entry
     return {"title": "report-pipeline output",
@@ -196,8 +197,29 @@ def datasette_metadata(database: str) -> dict:
             "databases": {database: {"tables": tables}}}
 
 
+_SQLITE_INT = (-(2**63), 2**63 - 1)
+
+
 def _sql_value(value):
-    return value.isoformat() if isinstance(value, date) else value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not _SQLITE_INT[0] <= value <= _SQLITE_INT[1]:
+        return float(value)  # beyond SQLite's 64-bit integers (`5e22 euros`): stored as REAL
+    return value
+
+
+@lru_cache(maxsize=1)
+def fts5_available() -> bool:
+    """Whether this Python's SQLite has FTS5 (some builds leave it out): without it the
+    database is written without its full-text tables."""
+    con = sqlite3.connect(":memory:")
+    try:
+        con.execute("CREATE VIRTUAL TABLE probe USING fts5(x)")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        con.close()
 
 
 def write_parquet(tables: dict[str, list[dict]], folder: Path) -> list[Path]:

@@ -89,3 +89,54 @@ def test_the_cli_offers_the_ocr_modes_and_engines():
     assert "--ocr [auto|off|force]" in out and "--ocr-engine [auto|tesseract|rapidocr]" in out
     bad = CliRunner().invoke(main, ["extract", "--ocr", "sometimes", "input"])
     assert bad.exit_code == 2
+
+
+@pytest.mark.skipif(not ENGINES, reason="no OCR engine")
+def test_a_rerun_after_an_engine_is_installed_reads_the_scan(pdfs, tmp_path, monkeypatch):
+    """Runs record the engine found: a scan that failed for want of one is tried again."""
+    from pipeline.batch import run_batch
+
+    real = ocr_module.engine_for
+    monkeypatch.setattr(ocr_module, "engine_for", lambda choice: None)
+    first = run_batch([pdfs["image"]], tmp_path / "out", jobs=1)
+    assert [e.error for e in first.result.errors] == ["no_text_layer"]
+    monkeypatch.setattr(ocr_module, "engine_for", real)
+    second = run_batch([pdfs["image"]], tmp_path / "out", jobs=1)
+    assert not second.result.errors and second.skipped == 0
+
+
+@pytest.mark.skipif(not ENGINES, reason="no OCR engine")
+def test_pages_the_engine_fails_on_are_named(pdfs, tmp_path, monkeypatch):
+    two = make_image_pdf(pdfs["text"], tmp_path / "two.pdf")  # every page an image
+    real = ocr_module.recognise_pages
+
+    def failing_second(path, source, password, numbers, engine, ocr, settings):
+        out, confidence, failures = real(path, source, password, [n for n in numbers if n != 2], engine, ocr,
+                                         settings)
+        return out, confidence, {**failures, **({2: "exit status 1"} if 2 in numbers else {})}
+
+    monkeypatch.setattr(ocr_module, "recognise_pages", failing_second)
+    doc = read_document(two)
+    if doc.pages >= 2:
+        assert any(w.startswith("page(s) 2: OCR failed") for w in doc.warnings)
+        assert not any(w.startswith("page(s) 1-2: text recognised") for w in doc.warnings)
+
+
+@pytest.mark.skipif(not ENGINES, reason="no OCR engine")
+def test_a_batch_password_does_not_stop_ocr_of_a_scan_that_needs_none(pdfs, tmp_path):
+    import pypdfium2 as pdfium
+    from reportlab.lib import pdfencrypt
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    page = pdfium.PdfDocument(str(pdfs["text"]))[0]
+    image = page.render(scale=200 / 72, grayscale=True).to_pil()
+    width, height = page.get_width(), page.get_height()
+    path = tmp_path / "owner-only.pdf"
+    canvas = Canvas(str(path), pagesize=(width, height), invariant=1,
+                    encrypt=pdfencrypt.StandardEncryption("", ownerPassword="owner", canPrint=0))
+    canvas.drawImage(ImageReader(image), 0, 0, width, height)
+    canvas.showPage()
+    canvas.save()
+    doc = read_document(path, password="for-another-file")
+    assert any("text recognised by OCR" in w for w in doc.warnings)

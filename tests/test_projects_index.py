@@ -166,3 +166,42 @@ def test_the_workbook_has_the_index_and_the_mentions(batch):
     assert {"projects_index", "mentions"} <= set(wb.sheetnames)
     header = [c.value for c in next(wb["projects_index"].iter_rows(max_row=1))]
     assert header[:4] == ["project_id", "name", "urls", "n_documents"]
+
+
+def test_words_are_one_projects_mention_only(tmp_path):
+    """`AgroForum` inside `AgroForum Drylands` is the longer project's mention, not both."""
+    from pipeline import extract_file
+
+    path = tmp_path / "r.md"
+    path.write_text("# Webinar\n\n## Projects presented\n\n- **AgroForum Drylands**: soils, https://agroforum-drylands.eu\n"
+                    "- **AgroForum**: the network, https://agroforum.eu\n\n"
+                    "The AgroForum Drylands pilots ran in 2024. AgroForum members met twice.\n", encoding="utf-8")
+    report = extract_file(path)
+    by_id = {p.project_id: p for p in report.projects}
+    assert {"agroforum", "agroforumdrylands"} <= set(by_id)
+    # no mention of the short name stands inside the long one
+    assert not [m for m in report.mentions if m.project_id == "agroforum" and m.text != "AgroForum"]
+    for p in report.projects:
+        assert p.mentions == sum(1 for m in report.mentions if m.project_id == p.project_id)
+    assert by_id["agroforum"].mentions == 2 and by_id["agroforumdrylands"].mentions == 2
+
+
+def test_inspect_project_says_what_to_do_with_an_older_folder(batch):
+    _, out = batch
+    for path in (out / "json").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        del data["mentions"]
+        path.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(main, ["inspect", "--project", "ruralmob", str(out)])
+    assert result.exit_code == 1 and "run extract again" in result.output and "Traceback" not in result.output
+
+
+def test_a_figure_beyond_sqlite_integers_is_stored_as_real(tmp_path):
+    from pipeline.spreadsheets import write_sqlite
+
+    rows = {"documents": [{"doc_id": "d", "source": "d.md"}],
+            "figures": [{"doc_id": "d", "figure_id": "f1", "value": 50000000000000000000000, "text": "x",
+                         "sentence": "x"}]}
+    write_sqlite(rows, tmp_path / "x.sqlite")
+    con = sqlite3.connect(tmp_path / "x.sqlite")
+    assert con.execute("SELECT typeof(value), value FROM figures").fetchone() == ("real", 5e22)

@@ -188,3 +188,50 @@ def test_a_zip_that_is_no_odt_says_so(tmp_path):
         zf.writestr("notes.txt", "hello")
     err = _refused(path)
     assert err.kind == "unreadable_odt" and "content.xml" in err.message
+
+
+# -- found in review: each of these once ended in an internal error, a blow-up or a wrong row --
+
+@pytest.mark.parametrize("kind", ["pptx", "docx"])
+def test_a_package_without_content_types_is_unreadable_not_internal(tmp_path, kind):
+    from test_docx_safety import normal_docx
+
+    path = deck(tmp_path / "d.pptx") if kind == "pptx" else normal_docx(tmp_path / "d.docx")
+    rewrite(path, {"[Content_Types].xml": None})
+    err = _refused(path)
+    assert err.kind == f"unreadable_{kind}" and "[Content_Types].xml" in err.message
+
+
+def test_odd_shapes_never_lose_the_slide(tmp_path):
+    import re
+
+    path = deck(tmp_path / "d.pptx")
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("ppt/slides/slide2.xml")
+    # a shape without geometry (python-pptx cannot name its type) and an ink content part
+    xml = re.sub(rb"<a:prstGeom prst=\"rect\">.*?</a:prstGeom>", b"", xml, count=1)
+    xml = xml.replace(b"</p:spTree>", b'<p:contentPart r:id="rId99"/></p:spTree>', 1)
+    rewrite(path, {"ppt/slides/slide2.xml": xml})
+    doc = read_document(path)
+    texts = [b.text for b in doc.blocks]
+    assert "Projects presented" in texts and "See the project website" in texts
+    assert any("could not be read" in w and "contentPart" in w for w in doc.warnings)
+
+
+def test_odt_counts_and_levels_are_bounded_and_checked(tmp_path):
+    path = _content(odt(tmp_path / "d.odt"), (
+        '<text:h text:outline-level="x">Odd level</text:h>'
+        '<text:p>a<text:s text:c="300000000"/>b<text:s text:c="²"/>c</text:p>'))
+    doc = read_document(path)
+    assert [(b.kind, b.level) for b in doc.blocks][0] == (HEADING, 1)
+    assert doc.blocks[1].text == "a b c" and doc.pages == 1
+
+
+def test_a_table_in_a_cell_is_read_once(tmp_path):
+    path = _content(odt(tmp_path / "d.odt"), (
+        '<table:table><table:table-row><table:table-cell><text:p>Outer A</text:p><table:table>'
+        '<table:table-row><table:table-cell><text:p>Inner X</text:p></table:table-cell><table:table-cell>'
+        '<text:p>Inner Y</text:p></table:table-cell></table:table-row></table:table></table:table-cell>'
+        '<table:table-cell><text:p>Outer B</text:p></table:table-cell></table:table-row></table:table>'))
+    rows = [b.text for b in read_document(path).blocks if b.kind == TABLE_ROW]
+    assert rows == ["Outer A | Outer B", "Inner X | Inner Y"]

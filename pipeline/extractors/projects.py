@@ -582,19 +582,7 @@ def mention_spans(text: str, forms: list[str]) -> list[tuple[int, int]]:
     """Where any written form stands, longest first, spans never overlapping, in text order;
     a run of forms a few characters apart (`Green Skills Lab (GSL)`) is one mention, given by
     its first span."""
-    taken: list[tuple[int, int]] = []  # sorted, never overlapping: only the span before can overlap
-    for form in sorted(set(forms), key=len, reverse=True):
-        if not form:
-            continue
-        # str.find, then the word-boundary test: a regex per form over a long report is slow
-        at = text.find(form)
-        while at >= 0:
-            end = at + len(form)
-            if not _word_char(text, at - 1) and not _word_char(text, end):
-                k = bisect.bisect_left(taken, (end, -1))
-                if k == 0 or taken[k - 1][1] <= at:
-                    taken.insert(k, (at, end))
-            at = text.find(form, at + 1)
+    taken = [(a, b) for a, b, _ in _placed_forms(text, dict.fromkeys(forms, ""))]
     return [span for i, span in enumerate(taken) if i == 0 or span[0] - taken[i - 1][1] > 3]
 
 
@@ -605,22 +593,57 @@ def count_mentions(text: str, forms: list[str]) -> int:
 
 def mention_rows(ctx: BlockContext, projects: list[Project]) -> list[Mention]:
     """Every mention of the projects kept, in reading order, with its sentence, section and
-    page: as many per project as its `mentions` (a project whose forms the text does not hold
-    as written has one, at the block that named it)."""
+    page; and each project's `mentions` set to its count. The written forms of all projects
+    are placed together, longest first, so words are one project's mention only (`AgroForum`
+    inside `AgroForum Drylands` is that longer project's). A project whose forms the text does
+    not hold as written has one mention, at the block that named it."""
     text = ctx.doc.text
-    starts = [b.char_start for b in ctx.doc.blocks]
-    found: list[tuple[int, str, str, str | None, int | None]] = []
+    owner: dict[str, str] = {}  # written form -> the first project (in reading order) writing it
     for p in projects:
-        spans = mention_spans(text, [p.name] + p.aliases)
-        for a, b in spans:
-            i = max(0, bisect.bisect_right(starts, a) - 1)
-            block = ctx.doc.blocks[i]
-            section_id, page = ctx.where(i)
-            found.append((a, p.project_id, text[a:b], ctx.sentence_at(i, a - block.char_start).strip(),
-                          section_id, page))
-        if not spans:
+        for form in [p.name] + p.aliases:
+            owner.setdefault(form, p.project_id)
+    spans = _placed_forms(text, owner)
+    starts = [b.char_start for b in ctx.doc.blocks]
+    found: list[tuple[int, str, str, str, str | None, int | None]] = []
+    last_end: dict[str, int] = {}
+    for a, b, pid in spans:
+        # `Green Skills Lab (GSL)`: forms of one project a few characters apart are one mention
+        if pid in last_end and a - last_end[pid] <= 3:
+            last_end[pid] = b
+            continue
+        last_end[pid] = b
+        i = max(0, bisect.bisect_right(starts, a) - 1)
+        section_id, page = ctx.where(i)
+        found.append((a, pid, text[a:b], ctx.sentence_at(i, a - ctx.doc.blocks[i].char_start).strip(),
+                      section_id, page))
+    counted = {pid for _, pid, *_ in found}
+    for p in projects:
+        if p.project_id not in counted:
             found.append((len(text), p.project_id, p.name, "", p.section_id, p.page))
     found.sort(key=lambda m: (m[0], m[1]))
+    counts: dict[str, int] = {}
+    for _, pid, *_ in found:
+        counts[pid] = counts.get(pid, 0) + 1
+    for p in projects:
+        p.mentions = counts.get(p.project_id, 1)
     return [Mention(mention_id=f"m{n}", project_id=pid, text=written, sentence=sentence, section_id=section_id,
                     page=page)
             for n, (_, pid, written, sentence, section_id, page) in enumerate(found, start=1)]
+
+
+def _placed_forms(text: str, owner: dict[str, str]) -> list[tuple[int, int, str]]:
+    """(start, end, project_id) of every written form at word boundaries, longest forms placed
+    first, never overlapping, in text order."""
+    taken: list[tuple[int, int, str]] = []
+    for form in sorted(owner, key=lambda f: (-len(f), f)):
+        if not form:
+            continue
+        at = text.find(form)
+        while at >= 0:
+            end = at + len(form)
+            if not _word_char(text, at - 1) and not _word_char(text, end):
+                k = bisect.bisect_left(taken, (end, -1, ""))
+                if k == 0 or taken[k - 1][1] <= at:
+                    taken.insert(k, (at, end, owner[form]))
+            at = text.find(form, at + 1)
+    return taken

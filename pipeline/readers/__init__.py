@@ -144,7 +144,7 @@ def read_document(path: Path, source: str | None = None, *, password: str | None
         pages, fallback = read_docx(path, source, builder)
     elif fmt == "pptx":
         from .pptx import read_pptx
-        pages, fallback = read_pptx(path, source, builder)
+        pages, fallback, warnings = read_pptx(path, source, builder)
     elif fmt == "odt":
         from .odt import read_odt
         pages, fallback = read_odt(path, source, builder)

@@ -49,6 +49,15 @@ def engine_for(choice: str) -> str | None:
     return None
 
 
+def engine_label(choice: str, languages: str = OcrSettings.languages) -> str:
+    """What `choice` resolves to here, with its version: `tesseract 5.3.0 (eng+fra)`, `rapidocr`,
+    `none`. Runs record it, so that installing an engine makes a rerun try the scans again."""
+    engine = engine_for(choice)
+    if engine == "tesseract":
+        return f"tesseract {_tesseract_version()} ({_tesseract_languages(languages)})"
+    return engine or "none"
+
+
 @lru_cache(maxsize=1)
 def _tesseract_version() -> str | None:
     program = shutil.which("tesseract")
@@ -108,11 +117,14 @@ def apply_ocr(path: Path, source: str, password: str | None, pages: list[list[Li
             raise ReportError("no_text_layer", f"{source}: OCR was asked for but no OCR engine is installed "
                                                "(install Tesseract, or pip install 'report-pipeline[ocr]')")
         return  # auto without an engine: the text layer's diagnosis stands, with its hint
-    recognised, confidence = recognise_pages(path, source, password, numbers, engine, ocr, settings)
-    label = f"tesseract {_tesseract_version()} ({_tesseract_languages(ocr.languages)})" \
-        if engine == "tesseract" else "rapidocr"
+    recognised, confidence, failures = recognise_pages(path, source, password, numbers, engine, ocr, settings)
+    label = engine_label(engine, ocr.languages)
+    if failures:
+        warnings.append(f"page(s) {page_list(sorted(failures))}: OCR failed ({label}: "
+                        f"{failures[min(failures)]}); their text is missing")
     if not any(line.text.strip() for lines, _ in recognised.values() for line in lines):
-        counts.ocr_found_nothing = label  # the text layer's diagnosis stands, and says so
+        # the text layer's diagnosis stands, and says what OCR did
+        counts.ocr_found_nothing = f"{label}, which failed: {failures[min(failures)]}" if failures else label
         return
     done = []
     for number, (lines, height) in recognised.items():
@@ -136,16 +148,23 @@ def apply_ocr(path: Path, source: str, password: str | None, pages: list[list[Li
 
 def recognise_pages(path: Path, source: str, password: str | None, numbers: list[int], engine: str,
                     ocr: OcrSettings, settings: LayoutSettings = DEFAULT_SETTINGS
-                    ) -> tuple[dict[int, tuple[list[Line], float]], float]:
-    """Page number -> (lines, page height in points) for each page recognised, and the mean
-    confidence (0-100) of the words kept, weighted by their characters."""
+                    ) -> tuple[dict[int, tuple[list[Line], float]], float, dict[int, str]]:
+    """Page number -> (lines, page height in points) for each page recognised; the mean
+    confidence (0-100) of the words kept, weighted by their characters; page number -> why,
+    for the pages the engine failed on."""
     import pypdfium2 as pdfium
 
     try:
         doc = pdfium.PdfDocument(str(path), password=password or None)
     except pdfium.PdfiumError as exc:
-        raise ReportError("unreadable_pdf", f"{source}: PDFium cannot open the file to render it for OCR ({exc})")
+        if not password:
+            raise ReportError("unreadable_pdf", f"{source}: PDFium cannot open the file to render it for OCR ({exc})")
+        try:  # a password meant for other files of the batch: this one opens without one
+            doc = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError:
+            raise ReportError("unreadable_pdf", f"{source}: PDFium cannot open the file to render it for OCR ({exc})")
     out: dict[int, tuple[list[Line], float]] = {}
+    failures: dict[int, str] = {}
     scores: list[tuple[float, int]] = []  # (confidence, characters) of each word kept
     try:
         for number in numbers:
@@ -161,8 +180,12 @@ def recognise_pages(path: Path, source: str, password: str | None, numbers: list
                 image = page.render(scale=scale, grayscale=True).to_pil()
             finally:
                 page.close()
-            words = _tesseract_words(image, scale, ocr, scores) if engine == "tesseract" \
-                else _rapidocr_words(image, scale, scores)
+            try:
+                words = _tesseract_words(image, scale, ocr, scores) if engine == "tesseract" \
+                    else _rapidocr_words(image, scale, scores)
+            except OcrFailed as exc:
+                failures[number] = str(exc)
+                continue
             lines = read_page(words, number, settings)
             for line in lines:
                 line.release()
@@ -170,7 +193,11 @@ def recognise_pages(path: Path, source: str, password: str | None, numbers: list
     finally:
         doc.close()
     chars = sum(n for _, n in scores)
-    return out, (sum(c * n for c, n in scores) / chars if chars else 0.0)
+    return out, (sum(c * n for c, n in scores) / chars if chars else 0.0), failures
+
+
+class OcrFailed(Exception):
+    """The engine gave no result for a page (it failed or took too long)."""
 
 
 def _tesseract_words(image, scale: float, ocr: OcrSettings, scores: list) -> list[Word]:
@@ -187,7 +214,12 @@ def _tesseract_words(image, scale: float, ocr: OcrSettings, scores: list) -> lis
                                "--psm", "3", "tsv"], input=buffer.getvalue(), capture_output=True,
                               timeout=ocr.timeout, env=env)
     except subprocess.TimeoutExpired:
-        return []
+        raise OcrFailed(f"more than {ocr.timeout:g} s")
+    except OSError as exc:
+        raise OcrFailed(str(exc))
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise OcrFailed(f"exit status {done.returncode}{': ' + message[-1][:200] if message else ''}")
     rows = list(csv.DictReader(io.StringIO(done.stdout.decode("utf-8", "replace")), delimiter="\t",
                                quoting=csv.QUOTE_NONE))
     line_boxes: dict[tuple, tuple[float, float]] = {}
@@ -212,7 +244,10 @@ def _rapidocr_words(image, scale: float, scores: list) -> list[Word]:
     words placed along it in proportion to their characters."""
     import numpy
 
-    result, _ = _rapidocr()(numpy.array(image.convert("RGB")))
+    try:
+        result, _ = _rapidocr()(numpy.array(image.convert("RGB")))
+    except Exception as exc:  # noqa: BLE001 - ONNX Runtime and OpenCV raise their own kinds
+        raise OcrFailed(f"{type(exc).__name__}: {exc}")
     words = []
     for box, text, score in result or []:
         scores.append((float(score) * 100, len(text)))

@@ -32,8 +32,19 @@ _META = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
 _HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift|título|titolo)(?:_20_|\s+)?(\d)$", re.IGNORECASE)
 
 
+MAX_SPACES = 1000  # a `text:s text:c` count above this is taken as this (a 740-byte file asked for 300 MB)
+
+
 def _t(name: str) -> str:
     return "{" + _TEXT + "}" + name
+
+
+def _int(value: str | None, default: int) -> int:
+    """An attribute as a number; `default` when it is none (`x`, `²`, empty)."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
 
 
 def read_odt(path: Path, source: str, builder: DocumentBuilder) -> tuple[int | None, dict[str, str]]:
@@ -53,15 +64,15 @@ def read_odt(path: Path, source: str, builder: DocumentBuilder) -> tuple[int | N
     reader = _OdtReader(builder, _StyleInfo([r for r in (styles_root, root) if r is not None]))
     reader.container(body)
     fallback: dict[str, str] = {}
-    pages = reader.page if reader.page > 1 else None
+    pages = reader.page  # 1 + the soft page breaks, unless meta.xml counts more
     if meta_root is not None:
         title = meta_root.findtext(f".//{{{_DC}}}title")
         author = meta_root.findtext(f".//{{{_DC}}}creator") or meta_root.findtext(f".//{{{_META}}}initial-creator")
         fallback = {k: T.clean_line(v) for k, v in (("title", title), ("author", author)) if v and v.strip()}
         stats = meta_root.find(f".//{{{_META}}}document-statistic")
-        count = stats.get(f"{{{_META}}}page-count") if stats is not None else None
-        if count and count.isdigit() and int(count) >= (pages or 1):
-            pages = int(count)
+        count = _int(stats.get(f"{{{_META}}}page-count") if stats is not None else None, 0)
+        if count >= pages:
+            pages = count
     return pages, fallback
 
 
@@ -97,12 +108,12 @@ class _StyleInfo:
             for style in root.iter(f"{{{_STYLE}}}style"):
                 name = style.get(f"{{{_STYLE}}}name", "")
                 self.parent[name] = style.get(f"{{{_STYLE}}}parent-style-name", "")
-                level = style.get(f"{{{_STYLE}}}default-outline-level")
-                if level and level.isdigit():
-                    self.outline[name] = int(level)
+                level = _int(style.get(f"{{{_STYLE}}}default-outline-level"), 0)
+                if level > 0:
+                    self.outline[name] = min(level, 10)
             for style in root.iter(_t("list-style")):
                 name = style.get(f"{{{_STYLE}}}name", "")
-                self.numbered[name] = {int(lv.get(_t("level"), "1")) for lv in style.iter(_t("list-level-style-number"))}
+                self.numbered[name] = {_int(lv.get(_t("level")), 1) for lv in style.iter(_t("list-level-style-number"))}
 
     def heading_level(self, name: str) -> int:
         for _ in range(8):  # an automatic style names its parent; no loop runs forever
@@ -157,7 +168,7 @@ class _OdtReader:
         links = locate_links(lines, links)
         level = 0
         if element.tag == _t("h"):
-            level = int(element.get(_t("outline-level"), "1") or 1)
+            level = min(max(_int(element.get(_t("outline-level")), 1), 1), 10)
         else:
             level = self.styles.heading_level(element.get(_t("style-name"), ""))
         if any(lines):
@@ -182,8 +193,7 @@ class _OdtReader:
         for child in element:
             tag = child.tag
             if tag == _t("s"):
-                count = child.get(_t("c"), "1")
-                lines[-1] += " " * (int(count) if count.isdigit() else 1)
+                lines[-1] += " " * min(max(_int(child.get(_t("c")), 1), 1), MAX_SPACES)
             elif tag == _t("tab"):
                 lines[-1] += " "
             elif tag == _t("line-break"):
@@ -213,10 +223,10 @@ class _OdtReader:
 
     def table(self, element) -> None:
         first = True
-        for row in element.iter(f"{{{_TABLE}}}table-row"):
-            header = row.getparent().tag == f"{{{_TABLE}}}table-header-rows" or first
+        for row, in_header in _own_rows(element):
+            header = in_header or first
             first = False
-            cells, links = [], []
+            cells, links, nested = [], [], []
             for cell in row:
                 if cell.tag == f"{{{_TABLE}}}covered-table-cell":
                     cells.append("")
@@ -224,10 +234,44 @@ class _OdtReader:
                 if cell.tag != f"{{{_TABLE}}}table-cell":
                     continue
                 parts = []
-                for p in cell.iter(_t("p"), _t("h")):
+                for p in _cell_paragraphs(cell):
                     lines, plinks = [""], []
                     self.inline(p, lines, plinks, [], [])
                     parts.append(" ".join(T.clean_line(x) for x in lines if x.strip()))
                     links.extend(u for u, _ in plinks)
                 cells.append(T.clean_line(" ".join(x for x in parts if x)))
+                nested.extend(_cell_tables(cell))
             add_table_row(self.builder, cells, links, header=header, page=self.page)
+            for inner in nested:  # a table inside a cell: its rows after the row holding it
+                self.table(inner)
+
+
+def _own_rows(table):
+    """(row, in a header group) for the rows of `table` itself, in order: directly inside it or in
+    its row groups, never those of a table nested in a cell."""
+    groups = {f"{{{_TABLE}}}table-header-rows": True, f"{{{_TABLE}}}table-rows": False,
+              f"{{{_TABLE}}}table-row-group": False}
+    for child in table:
+        if child.tag == f"{{{_TABLE}}}table-row":
+            yield child, False
+        elif child.tag in groups:
+            for row, header in _own_rows(child):
+                yield row, header or groups[child.tag]
+
+
+def _cell_paragraphs(element):
+    """The paragraphs and headings of a cell, lists included, not those of a nested table."""
+    for child in element:
+        if child.tag in (_t("p"), _t("h")):
+            yield child
+        elif child.tag != f"{{{_TABLE}}}table":
+            yield from _cell_paragraphs(child)
+
+
+def _cell_tables(element):
+    """The tables inside a cell, not those nested in them (each reads its own)."""
+    for child in element:
+        if child.tag == f"{{{_TABLE}}}table":
+            yield child
+        else:
+            yield from _cell_tables(child)

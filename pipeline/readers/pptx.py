@@ -31,8 +31,9 @@ PPTX_PACKAGE = OoxmlPackage("PPTX", "a PowerPoint presentation", "ppt/presentati
                             _pptx_xml_types)
 
 
-def read_pptx(path: Path, source: str, builder: DocumentBuilder) -> tuple[int, dict[str, str]]:
-    """Fill `builder`; returns (slides, metadata fallbacks)."""
+def read_pptx(path: Path, source: str, builder: DocumentBuilder) -> tuple[int, dict[str, str], list[str]]:
+    """Fill `builder`; returns (slides, metadata fallbacks, warnings). A shape python-pptx
+    cannot read (no geometry, an ink content part) is left out and counted in the warnings."""
     package = check_ooxml(path, source, PPTX_PACKAGE)
     import pptx
 
@@ -46,17 +47,23 @@ def read_pptx(path: Path, source: str, builder: DocumentBuilder) -> tuple[int, d
     for number, slide in enumerate(slides, start=1):
         try:
             reader.slide(slide, number)
-        except (KeyError, AttributeError, ValueError) as exc:  # a broken relationship, a missing part
-            raise ReportError("unreadable_pptx", f"{source}: slide {number} cannot be read "
-                                                 f"({type(exc).__name__}: {exc})")
-    props = deck.core_properties
-    meta = {k: T.clean_line(v) for k, v in (("title", props.title), ("author", props.author)) if v and v.strip()}
-    return len(slides), meta
+        except Exception as exc:  # noqa: BLE001 - the slide's own parts (layout, notes) broken
+            reader.skipped.append(f"slide {number} ({type(exc).__name__}: {exc})")
+    try:
+        props = deck.core_properties
+        meta = {k: T.clean_line(v) for k, v in (("title", props.title), ("author", props.author))
+                if v and v.strip()}
+    except Exception:  # noqa: BLE001 - a broken core properties part: no metadata from it
+        meta = {}
+    warnings = [f"{len(reader.skipped)} part(s) of the deck could not be read and were left out: "
+                f"{'; '.join(reader.skipped[:3])}"] if reader.skipped else []
+    return len(slides), meta, warnings
 
 
 class _SlideReader:
     def __init__(self, builder: DocumentBuilder) -> None:
         self.builder = builder
+        self.skipped: list[str] = []  # shapes or slides python-pptx could not read
 
     def slide(self, slide, page: int) -> None:
         from pptx.enum.shapes import PP_PLACEHOLDER
@@ -66,7 +73,7 @@ class _SlideReader:
         titles = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.VERTICAL_TITLE}
         bodies = {PP_PLACEHOLDER.BODY, PP_PLACEHOLDER.OBJECT, PP_PLACEHOLDER.VERTICAL_BODY,
                   PP_PLACEHOLDER.VERTICAL_OBJECT}
-        shapes = list(slide.shapes)
+        shapes = self.readable_shapes(slide)
         title = next((s for s in shapes if _placeholder(s) in titles and s.has_text_frame), None)
         if title is not None:
             text = T.clean_line(" ".join(" ".join(_lines(p, [])[0]) for p in title.text_frame.paragraphs))
@@ -86,8 +93,31 @@ class _SlideReader:
                         add_paragraph_lines(self.builder, lines, links=locate_links(lines, links),
                                             section_level=1, page=page)
 
+    def readable_shapes(self, slide) -> list:
+        """The slide's shapes, each built on its own: python-pptx builds them all at once and one
+        element it does not know (an ink `p:contentPart`) would lose the whole slide."""
+        from pptx.shapes.shapetree import SlideShapeFactory
+
+        tree = slide.shapes
+        shapes = []
+        for element in tree._spTree.iter_shape_elms():  # noqa: SLF001 - no public per-element API
+            try:
+                shapes.append(SlideShapeFactory(element, tree))
+            except Exception as exc:  # noqa: BLE001
+                self.skipped.append(f"slide {self.page}: a {element.tag.rsplit('}', 1)[-1]} "
+                                    f"({type(exc).__name__})")
+        return shapes
+
     def shape(self, shape, body: bool) -> None:
-        if shape.shape_type is not None and shape.shape_type == 6:  # MSO_SHAPE_TYPE.GROUP
+        try:
+            self._shape(shape, body)
+        except Exception as exc:  # noqa: BLE001 - one odd shape never loses the deck
+            self.skipped.append(f"slide {self.page}: a shape ({type(exc).__name__}: {exc})")
+
+    def _shape(self, shape, body: bool) -> None:
+        from pptx.shapes.group import GroupShape
+
+        if isinstance(shape, GroupShape):
             for child in _reading_order(list(shape.shapes)):
                 self.shape(child, body=False)
             return
@@ -129,11 +159,11 @@ class _SlideReader:
 
 
 def _placeholder(shape):
-    if not shape.is_placeholder:
-        return None
     try:
+        if not shape.is_placeholder:
+            return None
         return shape.placeholder_format.type
-    except ValueError:  # a placeholder element without its format
+    except (ValueError, AttributeError):  # a placeholder element without its format, a content part
         return None
 
 
@@ -141,7 +171,10 @@ def _reading_order(shapes: list) -> list:
     """Top to bottom, then left to right (shapes without a position keep their order)."""
     def key(item):
         index, shape = item
-        top, left = shape.top, shape.left
+        try:
+            top, left = shape.top, shape.left
+        except (AttributeError, NotImplementedError, ValueError):  # a part without a position
+            top = left = None
         return (top if top is not None else 0, left if left is not None else 0, index)
     return [s for _, s in sorted(enumerate(shapes), key=key)]
 

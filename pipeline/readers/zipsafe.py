@@ -278,18 +278,18 @@ def check_ooxml(path, source: str, package: OoxmlPackage) -> io.BytesIO:
                 content_types = budget.read(zf, members[_CONTENT_TYPES])
             parsed_types = _parsed_content_types(content_types, source, package)
             out = io.BytesIO()
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as package:
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as checked:
                 for name, info in members.items():
                     if info.is_dir():
                         continue
                     entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                     if name == _CONTENT_TYPES:
-                        package.writestr(entry, content_types)
+                        checked.writestr(entry, content_types)
                     elif _parsed_xml(name, parsed_types):
-                        with package.open(entry, "w") as fh:
+                        with checked.open(entry, "w") as fh:
                             budget.read(zf, info, fh)
                     else:
-                        package.writestr(entry, b"")
+                        checked.writestr(entry, b"")
             if content_types is None:
                 raise ReportError(kind, f"{source}: not {package.what} (no {_CONTENT_TYPES})")
             out.seek(0)
