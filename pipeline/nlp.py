@@ -467,6 +467,46 @@ def _report_tokenizer(nlp: Language, rules: Rules) -> Tokenizer:
         url_match=defaults.url_match)
 
 
+@lru_cache(maxsize=4)
+def _exported_language(lang: str, models_dir: str) -> type[Language] | None:
+    """A Language class for `lang` whose defaults come from `models/<lang>/spacy_defaults.json`
+    (spaCy's tokenizer exceptions, affixes and number words, exported by
+    tests/tools/export_spacy_defaults.py); None when the rules folder has no such file.
+    Importing spacy.lang.fr costs 2.4 s (a large regular expression compiled at import, which
+    this pipeline replaces by `tokenizer.joined_names` anyway)."""
+    defaults = load_rules(lang, models_dir or None).get("spacy_defaults")
+    if not defaults or not all(k in defaults for k in ("exceptions", "prefixes", "suffixes", "infixes")):
+        return None
+    from spacy.attrs import IDS, LIKE_NUM
+    from spacy.lang.tokenizer_exceptions import URL_MATCH
+    from spacy.language import BaseDefaults
+
+    number_words = frozenset(defaults.get("number_words", ()))
+
+    def like_num(text: str) -> bool:  # spacy.lang.fr.lex_attrs.like_num, its words from the file
+        if text.startswith(("+", "-", "±", "~")):
+            text = text[1:]
+        text = text.replace(",", "").replace(".", "")
+        if text.isdigit():
+            return True
+        if text.count("/") == 1:
+            num, denom = text.split("/")
+            if num.isdigit() and denom.isdigit():
+                return True
+        return text.lower() in number_words
+
+    class Defaults(BaseDefaults):
+        tokenizer_exceptions = {text: [{IDS[k]: v for k, v in piece.items()} for piece in pieces]
+                                for text, pieces in defaults["exceptions"].items()}
+        prefixes = list(defaults["prefixes"])
+        suffixes = list(defaults["suffixes"])
+        infixes = list(defaults["infixes"])
+        url_match = URL_MATCH
+        lex_attr_getters = {LIKE_NUM: like_num}
+
+    return type(f"Report{lang.capitalize()}", (Language,), {"lang": lang, "Defaults": Defaults})
+
+
 def build_pipeline(lang: str, models_dir: str | None = "") -> Language:
     """A blank spaCy pipeline for `lang` with the report rule components; cached per process."""
     return _build_pipeline(lang, str(models_dir or ""))
@@ -475,7 +515,11 @@ def build_pipeline(lang: str, models_dir: str | None = "") -> Language:
 @lru_cache(maxsize=4)  # called with positional arguments only, so one entry per pipeline
 def _build_pipeline(lang: str, models_dir: str) -> Language:
     tokenizer = {"@tokenizers": "report_pipeline.tokenizer.v1", "models_dir": models_dir}
-    nlp = spacy.blank(lang, config={"nlp": {"tokenizer": tokenizer}})
+    exported = _exported_language(lang, models_dir)
+    if exported is not None:  # spaCy's own defaults, read from models/ (no spacy.lang.<lang> import)
+        nlp = exported.from_config({"nlp": {"lang": lang, "tokenizer": tokenizer}})
+    else:
+        nlp = spacy.blank(lang, config={"nlp": {"tokenizer": tokenizer}})
     # spaCy's 1,000,000-character guard is for the parser and NER, which these pipelines do not
     # have; a report's longest block is bounded by the readers' own size limits instead
     nlp.max_length = 10**9

@@ -160,6 +160,10 @@ _THRESHOLDS = _Kind("an object of thresholds from 0 to 1", _map_of(
 _INT = _Kind("a whole number", lambda v: None if _is_int(v) and v >= 0 else f"got {_what(v)}")
 _STR = _Kind("a string", lambda v: None if isinstance(v, str) else f"got {_what(v)}")
 _YEARS = _Kind('an object {"min": year, "max": year}', _check_years)
+_EXCEPTIONS = _Kind('an object of token lists such as [{"ORTH": "aujourd\'hui"}]', _map_of(
+    lambda v: isinstance(v, list) and v and all(
+        isinstance(t, dict) and "ORTH" in t and all(k in ("ORTH", "NORM") and isinstance(x, str) for k, x in t.items())
+        for t in v), 'a list of {"ORTH": ..., "NORM": ...} objects'))
 _COMPOUND = _Kind('"before", "after" or ""', lambda v: None if v in ("", "before", "after") else f"got {_what(v)}")
 
 SCHEMA: dict[str, dict[str, _Kind]] = {
@@ -197,6 +201,10 @@ SCHEMA: dict[str, dict[str, _Kind]] = {
         "common_acronyms": _STR_LIST, "people_columns": _STR_LIST, "speech_verbs": _STR_LIST,
     },
     "tokenizer": {"range_dashes": _STR_LIST, "elisions": _STR_LIST, "joined_names": _STR},
+    # a language's tokenizer defaults, exported from spaCy (tests/tools/export_spacy_defaults.py):
+    # with them the pipeline is built without importing spacy.lang.<lang>
+    "spacy_defaults": {"exceptions": _EXCEPTIONS, "prefixes": _STR_LIST, "suffixes": _STR_LIST,
+                       "infixes": _STR_LIST, "number_words": _STR_LIST},
     "sections": {"reference_headings": _STR_LIST},
     "stop_words": {"stop_words": _STR_LIST},
     "confidence": {"projects": _WEIGHTS, "urls": _WEIGHTS, "figures": _WEIGHTS,
@@ -212,7 +220,8 @@ OPTIONAL = {("tokenizer", "joined_names"), ("metadata", "day_fillers"), ("number
             ("numbers", "sign_openers"), ("pdf", "section_names"), ("pdf", "contents_headings"),
             ("pdf", "ordinal_suffixes"), ("pdf", "footnote_marks"), ("pdf", "info_not_titles"),
             ("pdf", "statement_labels"), ("pdf", "exponent_units"), ("pdf", "continuing_words"),
-            ("figures", "power_units")}
+            ("figures", "power_units"), ("spacy_defaults", "exceptions"), ("spacy_defaults", "prefixes"),
+            ("spacy_defaults", "suffixes"), ("spacy_defaults", "infixes"), ("spacy_defaults", "number_words")}
 COMMON_STEMS = ("currencies", "pdf", "urls", "tokenizer", "confidence")  # files that live in models/common/
 
 # --- what the code reads from the .jsonl rows ---------------------------------------------

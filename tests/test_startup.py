@@ -41,9 +41,10 @@ print(json.dumps({{"fr_imported": "spacy.lang.fr" in sys.modules, "built": nlp._
 """
     state = _run(code.format(inputs=[str(english)], out=str(tmp_path / "en")))
     assert state == {"fr_imported": False, "built": 1}
-    # a French report in the batch builds its pipeline when it comes
+    # a French report in the batch builds its pipeline when it comes, from spaCy's French
+    # defaults as models/fr/spacy_defaults.json holds them: spacy.lang.fr is never imported
     state = _run(code.format(inputs=[str(english), str(french)], out=str(tmp_path / "both")))
-    assert state == {"fr_imported": True, "built": 2}
+    assert state == {"fr_imported": False, "built": 2}
 
 
 def test_a_markdown_batch_never_imports_the_pdf_or_html_libraries(tmp_path):
@@ -89,3 +90,29 @@ def test_building_a_language_pipeline_does_not_count_against_the_time_limit(tmp_
     report = ROOT / "input" / "ecovem-conference-report-2022.md"
     status, _ = process_one(Task(path=str(report), source="r.md", sha256="", password=None), Settings(timeout=1.0))
     assert status == "ok"
+
+
+def test_the_exported_french_defaults_are_spacys_own():
+    """models/fr/spacy_defaults.json equals what the installed spaCy's French defaults give
+    (after a spaCy upgrade: python tests/tools/export_spacy_defaults.py), and the pipeline built
+    from it tokenizes as spaCy's French would, like_num included."""
+    sys.path.insert(0, str(ROOT / "tests" / "tools"))
+    from export_spacy_defaults import TARGET, exported
+
+    shipped = json.loads(TARGET.read_text(encoding="utf-8"))
+    fresh = exported()
+    assert {k: v for k, v in shipped.items() if k != "_doc"} == {k: v for k, v in fresh.items() if k != "_doc"}
+
+    import spacy
+    from spacy.lang.fr.lex_attrs import like_num
+
+    from pipeline.nlp import _report_tokenizer, build_pipeline
+    from pipeline.rules import load_rules
+
+    ours = build_pipeline("fr").tokenizer
+    # the same tokenizer settings on spaCy's own French language (what the pipeline used before)
+    theirs = _report_tokenizer(spacy.blank("fr"), load_rules("fr"))
+    text = ("Aujourd'hui, l'Association a réuni 1 741 organisations (soit 27 %) : c.-à-d. vingt-deux "
+            "régions, mille élèves, M. Dupont et Mme Durand ; voir https://exemple.fr/a-b?x=1 DCAT-AP.")
+    assert [t.text for t in ours(text)] == [t.text for t in theirs(text)]
+    assert [t.like_num for t in ours(text)] == [like_num(t.text) for t in theirs(text)]
