@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import os
 import fnmatch
 import signal
@@ -37,7 +36,8 @@ from typing import Callable, Iterable
 from . import __version__
 from . import api  # its functions are looked up at call time: a test may replace one
 from .api import prepare_language, warm_up
-from .errors import CONTENT_ERRORS, ReportError
+from .errors import ReportError
+from .manifest import MANIFEST, cached_result, read_manifest, write_manifest
 from .inputs import discover_inputs
 from .model import BatchResult, ErrorRow, Report
 from .outdir import OutputFolder, atomic_write
@@ -46,9 +46,8 @@ from .readers.ocr import engine_label
 from .options import DEFAULT_TIMEOUT, MAX_TIMEOUT, check_confidence, check_timeout  # noqa: F401 (re-exported)
 from .rules import rules_version, validate_rules
 from .text import display_path, strip_controls
-from .writers import output_names, read_report_json, report_json, write_outputs
+from .writers import output_names, report_json, write_outputs
 
-MANIFEST = "manifest.json"
 MANIFEST_INTERVAL = 1.0  # seconds between manifest writes during a batch
 WORKERS_PER_CPU = 2  # more processes than this only share the same cores and memory
 
@@ -334,18 +333,6 @@ def _one_line(exc: BaseException) -> str:
 
 # -- planning a run ------------------------------------------------------------------------------
 
-def _read_manifest(out: Path) -> dict:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _write_manifest(out: Path, manifest: dict) -> None:
-    atomic_write(out / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
-
-
 @dataclass
 class _Plan:
     tasks: list[Task]
@@ -488,7 +475,7 @@ def _run_locked(folder: OutputFolder, inputs, settings: Settings, *, jobs, force
                 # the engine found here, not only the one asked for: installing one redoes the scans
                 "ocr": settings.ocr if settings.ocr == "off" else f"{settings.ocr}/{engine_label(settings.ocr_engine)}",
                 "min_confidence": "models" if settings.min_confidence is None else repr(settings.min_confidence)}
-    old = _read_manifest(out)
+    old = read_manifest(out)
     old_outputs = set(old.get("outputs", [])) | {f"json/{e['doc_id']}.json" for e in old.get("files", {}).values()
                                                   if isinstance(e, dict) and isinstance(e.get("doc_id"), str)}
     reuse = not force and all(old.get(k) == v for k, v in versions.items())
@@ -503,7 +490,7 @@ def _run_locked(folder: OutputFolder, inputs, settings: Settings, *, jobs, force
     for task in plan.tasks:
         entry = old_files.get(task.source)
         if isinstance(entry, dict) and entry.get("sha256") == task.sha256:
-            cached = _cached(out, entry, task.source)
+            cached = cached_result(out, entry, task.source)
             if cached is not None:
                 kind, value = cached
                 (reports if kind == "ok" else errors)[task.source] = value
@@ -521,7 +508,7 @@ def _run_locked(folder: OutputFolder, inputs, settings: Settings, *, jobs, force
     json_written: set[str] = set()
 
     def flush() -> None:
-        _write_manifest(out, {**manifest, "files": {**old_files, **manifest["files"]}, "outputs": sorted(outputs)})
+        write_manifest(out, {**manifest, "files": {**old_files, **manifest["files"]}, "outputs": sorted(outputs)})
         flushed[0] = time.monotonic()
 
     def done(task: Task, kind: str, value) -> None:
@@ -563,26 +550,5 @@ def _run_locked(folder: OutputFolder, inputs, settings: Settings, *, jobs, force
     # only files an earlier run wrote and this one did not: stale JSON, formats not asked for
     summary.removed = folder.remove_owned(old_outputs - now)
     manifest["outputs"] = sorted(now)
-    _write_manifest(out, manifest)  # only now do entries of vanished inputs go
+    write_manifest(out, manifest)  # only now do entries of vanished inputs go
     return summary
-
-
-def _cached(out: Path, entry: dict, source: str) -> tuple[str, object] | None:
-    """A manifest entry's result, when it may be replayed: documents from their JSON, and
-    only the failures the file's bytes decide (see CONTENT_ERRORS)."""
-    if entry.get("status") == "error":
-        error = entry.get("error")
-        if isinstance(error, dict) and error.get("error") in CONTENT_ERRORS:
-            return "error", ErrorRow(source=source, error=error["error"], message=str(error.get("message", "")))
-        return None
-    if entry.get("status") != "ok":
-        return None
-    doc_id = entry.get("doc_id")
-    if not isinstance(doc_id, str) or "/" in doc_id or doc_id.startswith("."):
-        return None
-    try:
-        report = read_report_json((out / "json" / f"{doc_id}.json").read_bytes())
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # the cache is gone or damaged: process the file again
-    return ("ok", report) if report.document.source == source else None
-

@@ -2,15 +2,14 @@
 one project over every document of an output folder (each mention with its sentence)."""
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .ids import project_key
+from .manifest import MANIFEST, cached_result, read_manifest
 from .model import DocumentInfo, Mention, Project, Report
 from .numbers import format_number
-from .writers import read_report_json
 
 
 def describe(report: Report) -> str:
@@ -75,32 +74,24 @@ def project_mentions(out_dir: str | os.PathLike, project: str) -> list[ProjectMe
     gives the same id. Raises NotAnOutputFolder when the folder holds no readable manifest, and
     ValueError when a document's JSON cannot be read."""
     out = Path(out_dir)
-    try:
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict):
-            raise ValueError("manifest.json holds no object")
-    except FileNotFoundError:
-        raise NotAnOutputFolder("no manifest.json")
-    except (OSError, ValueError) as exc:
-        raise NotAnOutputFolder(f"manifest.json cannot be read: {exc}")
+    manifest = read_manifest(out)
+    if not isinstance(manifest.get("files"), dict):
+        raise NotAnOutputFolder("no manifest.json" if not (out / MANIFEST).exists() else "manifest.json cannot be read")
     wanted = project_key(project)
-    files = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
-    doc_ids = sorted({e["doc_id"] for e in files.values()
-                      if isinstance(e, dict) and e.get("status") == "ok" and isinstance(e.get("doc_id"), str)})
     found = []
-    for doc_id in doc_ids:
-        path = out / "json" / f"{doc_id}.json"
-        if "/" in doc_id or doc_id.startswith(".") or not path.is_file() or path.is_symlink():
+    for source, entry in manifest["files"].items():
+        if not isinstance(entry, dict) or entry.get("status") != "ok":
             continue
-        try:
-            report = read_report_json(path.read_bytes())
-        except (OSError, ValueError, KeyError, TypeError) as exc:  # JSON of an older version, damaged
-            raise ValueError(f"json/{doc_id}.json cannot be read ({type(exc).__name__}: {exc}); "
-                             f"run extract again (with --force) to rewrite it") from exc
+        cached = cached_result(out, entry, source)
+        if cached is None:  # JSON of an older version, or damaged
+            raise ValueError(f"json/{entry.get('doc_id')}.json cannot be read; "
+                             f"run extract again (with --force) to rewrite it")
+        report = cached[1]
         for p in report.projects:
             if p.project_id == wanted:
                 found.append(ProjectMentions(report.document, p,
                                              [m for m in report.mentions if m.project_id == wanted]))
+    found.sort(key=lambda f: f.document.doc_id)
     return found
 
 

@@ -135,10 +135,12 @@ def write_sqlite(tables: dict[str, list[dict]], path: Path) -> None:
             for name in sqlite_order():
                 spec = TABLES[name]
                 columns = list(spec["columns"])
+                names = [c.name for c in columns]
                 cols = [f'"{c.name}" {_SQL_TYPES[c.type]}' for c in columns]
                 ordinal = position_column(name)
+                at = names.index(ordinal) + 1 if ordinal else None  # `position` right after the id
                 if ordinal:
-                    cols.insert([c.name for c in columns].index(ordinal) + 1, '"position" INTEGER')
+                    cols.insert(at, '"position" INTEGER')
                 if spec["key"]:
                     cols.append("PRIMARY KEY (" + ", ".join(f'"{k}"' for k in spec["key"]) + ")")
                 for column, target in spec.get("references", {}).items():
@@ -149,12 +151,10 @@ def write_sqlite(tables: dict[str, list[dict]], path: Path) -> None:
                     values = [_sql_value(_typed(r.get(c.name), c.type)) for c in columns]
                     if ordinal:
                         number = _ORDINAL.search(str(r.get(ordinal) or ""))
-                        values.insert([c.name for c in columns].index(ordinal) + 1,
-                                      int(number.group()) if number else None)
+                        values.insert(at, int(number.group()) if number else None)
                     rows.append(tuple(values))
                 width = len(columns) + (1 if ordinal else 0)
                 con.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * width)})', rows)
-                names = [c.name for c in columns]
                 if "doc_id" in names and name != "documents":
                     con.execute(f'CREATE INDEX "{name}_doc_id" ON "{name}" ("doc_id")')
                 if "project_id" in names and name != "projects_index":

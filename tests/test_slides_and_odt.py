@@ -136,12 +136,16 @@ def _refused(path: Path) -> ReportError:
     return err.value
 
 
+def _sample(kind: str, tmp_path: Path) -> tuple[Path, str]:
+    """A good file of `kind` and the XML part of it with the report's text."""
+    if kind == "pptx":
+        return deck(tmp_path / "d.pptx"), "ppt/slides/slide2.xml"
+    return odt(tmp_path / "d.odt"), "content.xml"
+
+
 @pytest.mark.parametrize("kind", ["pptx", "odt"])
 def test_entity_declarations_are_refused(tmp_path, kind):
-    if kind == "pptx":
-        path, part = deck(tmp_path / "d.pptx"), "ppt/slides/slide1.xml"
-    else:
-        path, part = odt(tmp_path / "d.odt"), "content.xml"
+    path, part = _sample(kind, tmp_path)
     with zipfile.ZipFile(path) as zf:
         xml = zf.read(part).decode("utf-8")
     head, _, rest = xml.partition("?>")
@@ -152,10 +156,7 @@ def test_entity_declarations_are_refused(tmp_path, kind):
 
 @pytest.mark.parametrize("kind", ["pptx", "odt"])
 def test_a_member_inflating_past_its_header_is_refused(tmp_path, kind):
-    if kind == "pptx":
-        path, part = deck(tmp_path / "d.pptx"), "ppt/slides/slide2.xml"
-    else:
-        path, part = odt(tmp_path / "d.odt"), "content.xml"
+    path, part = _sample(kind, tmp_path)
     with zipfile.ZipFile(path) as zf:
         size = zf.getinfo(part).file_size
     declare_size(path, part, size // 2)

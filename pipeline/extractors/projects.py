@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .. import text as T
@@ -578,12 +579,15 @@ def _word_char(text: str, i: int) -> bool:
     return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
+MENTION_GAP = 3  # forms of one project at most this many characters apart are one mention
+
+
 def mention_spans(text: str, forms: list[str]) -> list[tuple[int, int]]:
     """Where any written form stands, longest first, spans never overlapping, in text order;
     a run of forms a few characters apart (`Green Skills Lab (GSL)`) is one mention, given by
     its first span."""
     taken = [(a, b) for a, b, _ in _placed_forms(text, dict.fromkeys(forms, ""))]
-    return [span for i, span in enumerate(taken) if i == 0 or span[0] - taken[i - 1][1] > 3]
+    return [span for i, span in enumerate(taken) if i == 0 or span[0] - taken[i - 1][1] > MENTION_GAP]
 
 
 def count_mentions(text: str, forms: list[str]) -> int:
@@ -608,7 +612,7 @@ def mention_rows(ctx: BlockContext, projects: list[Project]) -> list[Mention]:
     last_end: dict[str, int] = {}
     for a, b, pid in spans:
         # `Green Skills Lab (GSL)`: forms of one project a few characters apart are one mention
-        if pid in last_end and a - last_end[pid] <= 3:
+        if pid in last_end and a - last_end[pid] <= MENTION_GAP:
             last_end[pid] = b
             continue
         last_end[pid] = b
@@ -621,11 +625,9 @@ def mention_rows(ctx: BlockContext, projects: list[Project]) -> list[Mention]:
         if p.project_id not in counted:
             found.append((len(text), p.project_id, p.name, "", p.section_id, p.page))
     found.sort(key=lambda m: (m[0], m[1]))
-    counts: dict[str, int] = {}
-    for _, pid, *_ in found:
-        counts[pid] = counts.get(pid, 0) + 1
+    counts = Counter(pid for _, pid, *_ in found)  # every project has a row, the fallback included
     for p in projects:
-        p.mentions = counts.get(p.project_id, 1)
+        p.mentions = counts[p.project_id]
     return [Mention(mention_id=f"m{n}", project_id=pid, text=written, sentence=sentence, section_id=section_id,
                     page=page)
             for n, (_, pid, written, sentence, section_id, page) in enumerate(found, start=1)]
@@ -638,6 +640,7 @@ def _placed_forms(text: str, owner: dict[str, str]) -> list[tuple[int, int, str]
     for form in sorted(owner, key=lambda f: (-len(f), f)):
         if not form:
             continue
+        # str.find, then the word-boundary test: a regex per form over a long report is slow
         at = text.find(form)
         while at >= 0:
             end = at + len(form)
